@@ -1,0 +1,154 @@
+package dev.switchboard.transfer;
+
+import dev.switchboard.common.config.ConfigException;
+import dev.switchboard.common.config.Env;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Everything a transfer instance needs, validated once at startup.
+ *
+ * @param kafkaBootstrap IM_KAFKA_BOOTSTRAP, required
+ * @param kafkaTopic IM_KAFKA_TOPIC, the durable message log (default im.messages)
+ * @param kafkaPartitions IM_KAFKA_PARTITIONS, used only when the topic is created (default 6)
+ * @param kafkaCreateTopic IM_KAFKA_CREATE_TOPIC (default true): create the topic at startup if
+ *     missing; false where topics are managed outside (then startup does not contact Kafka)
+ * @param kafkaDeliveryTimeout IM_KAFKA_DELIVERY_TIMEOUT (default 4s): how long a send may take
+ *     before the client is told UNAVAILABLE; kept below the connector's SendChat deadline (5s) so
+ *     the answer is ours, not a DEADLINE_EXCEEDED
+ * @param mysqlUrl IM_MYSQL_URL, required (jdbc:mysql://host:port/switchboard)
+ * @param mysqlUser IM_MYSQL_USER (default root)
+ * @param mysqlPassword IM_MYSQL_PASSWORD (default empty)
+ * @param mysqlPoolSize IM_MYSQL_POOL_SIZE (default 16): each SendChat holds a connection only for
+ *     its short sequencing transaction, not while waiting for Kafka
+ * @param zkConnect IM_ZK_CONNECT, required
+ * @param zkConnectTimeout IM_ZK_CONNECT_TIMEOUT (default 15s)
+ * @param host IM_TRANSFER_HOST, the gRPC bind address (default 127.0.0.1)
+ * @param port IM_TRANSFER_PORT (default 0 = a free port)
+ * @param advertiseHost IM_ADVERTISE_HOST, the address registered in ZooKeeper (default 127.0.0.1)
+ * @param metricsPort IM_METRICS_PORT (default 0 = a free port)
+ * @param instanceId IM_INSTANCE_ID (default transfer-xxxxxxxx)
+ * @param handlerThreads IM_TRANSFER_THREADS (default 64): SendChat blocks on MySQL and Kafka, so
+ *     this bounds the requests in progress
+ * @param routeLookupTimeout IM_ROUTE_LOOKUP_TIMEOUT (default 1s), deadline of GetRoutes
+ * @param deliverTimeout IM_DELIVER_TIMEOUT (default 3s), deadline of Connector.Deliver
+ * @param pushLanes IM_PUSH_LANES (default 8): pushes of one conversation run in one lane, in order
+ * @param pushQueueCapacity IM_PUSH_QUEUE_CAPACITY (default 10000) per lane; beyond it pushes are
+ *     dropped (the messages are durable, recipients sync)
+ * @param knownUsersCacheSize IM_KNOWN_USERS_CACHE_SIZE (default 100000): users are never deleted,
+ *     so a known user stays cached until evicted
+ * @param unknownUserTtl IM_UNKNOWN_USER_TTL (default 5s): how long "no such user" is believed, so a
+ *     user registered a moment ago becomes reachable quickly
+ * @param maxClockBackward IM_MAX_CLOCK_BACKWARD (default 50ms): clock steps back beyond this make
+ *     the id generator refuse instead of wait
+ * @param shutdownTimeout IM_SHUTDOWN_TIMEOUT (default 10s), the bound on draining in-flight calls
+ */
+public record TransferConfig(
+    String kafkaBootstrap,
+    String kafkaTopic,
+    int kafkaPartitions,
+    boolean kafkaCreateTopic,
+    Duration kafkaDeliveryTimeout,
+    String mysqlUrl,
+    String mysqlUser,
+    String mysqlPassword,
+    int mysqlPoolSize,
+    String zkConnect,
+    Duration zkConnectTimeout,
+    String host,
+    int port,
+    String advertiseHost,
+    int metricsPort,
+    String instanceId,
+    int handlerThreads,
+    Duration routeLookupTimeout,
+    Duration deliverTimeout,
+    int pushLanes,
+    int pushQueueCapacity,
+    int knownUsersCacheSize,
+    Duration unknownUserTtl,
+    Duration maxClockBackward,
+    Duration shutdownTimeout) {
+
+  public TransferConfig {
+    requireText("IM_KAFKA_BOOTSTRAP", kafkaBootstrap);
+    requireText("IM_KAFKA_TOPIC", kafkaTopic);
+    requireRange("IM_KAFKA_PARTITIONS", kafkaPartitions, 1, 10_000);
+    requirePositive("IM_KAFKA_DELIVERY_TIMEOUT", kafkaDeliveryTimeout);
+    if (kafkaDeliveryTimeout.toMillis() < 100) {
+      throw new ConfigException("IM_KAFKA_DELIVERY_TIMEOUT must be at least 100ms");
+    }
+    requireText("IM_MYSQL_URL", mysqlUrl);
+    if (!mysqlUrl.startsWith("jdbc:mysql:") && !mysqlUrl.startsWith("jdbc:mariadb:")) {
+      throw new ConfigException("IM_MYSQL_URL must be a jdbc:mysql:// URL, not '" + mysqlUrl + "'");
+    }
+    requireText("IM_MYSQL_USER", mysqlUser);
+    mysqlPassword = mysqlPassword == null ? "" : mysqlPassword;
+    requireRange("IM_MYSQL_POOL_SIZE", mysqlPoolSize, 1, 1_000);
+    requireText("IM_ZK_CONNECT", zkConnect);
+    requirePositive("IM_ZK_CONNECT_TIMEOUT", zkConnectTimeout);
+    requireText("IM_TRANSFER_HOST", host);
+    requireRange("IM_TRANSFER_PORT", port, 0, 65_535);
+    requireText("IM_ADVERTISE_HOST", advertiseHost);
+    requireRange("IM_METRICS_PORT", metricsPort, 0, 65_535);
+    requireText("IM_INSTANCE_ID", instanceId);
+    requireRange("IM_TRANSFER_THREADS", handlerThreads, 1, 10_000);
+    requirePositive("IM_ROUTE_LOOKUP_TIMEOUT", routeLookupTimeout);
+    requirePositive("IM_DELIVER_TIMEOUT", deliverTimeout);
+    requireRange("IM_PUSH_LANES", pushLanes, 1, 1_024);
+    requireRange("IM_PUSH_QUEUE_CAPACITY", pushQueueCapacity, 1, 10_000_000);
+    requireRange("IM_KNOWN_USERS_CACHE_SIZE", knownUsersCacheSize, 1, 100_000_000);
+    requirePositive("IM_UNKNOWN_USER_TTL", unknownUserTtl);
+    if (maxClockBackward == null || maxClockBackward.isNegative()) {
+      throw new ConfigException("IM_MAX_CLOCK_BACKWARD must be >= 0");
+    }
+    requirePositive("IM_SHUTDOWN_TIMEOUT", shutdownTimeout);
+  }
+
+  public static TransferConfig fromEnv(Env env) {
+    return new TransferConfig(
+        env.require("IM_KAFKA_BOOTSTRAP"),
+        env.get("IM_KAFKA_TOPIC", "im.messages"),
+        env.getInt("IM_KAFKA_PARTITIONS", 6),
+        env.getBoolean("IM_KAFKA_CREATE_TOPIC", true),
+        env.getDuration("IM_KAFKA_DELIVERY_TIMEOUT", Duration.ofSeconds(4)),
+        env.require("IM_MYSQL_URL"),
+        env.get("IM_MYSQL_USER", "root"),
+        env.get("IM_MYSQL_PASSWORD", ""),
+        env.getInt("IM_MYSQL_POOL_SIZE", 16),
+        env.require("IM_ZK_CONNECT"),
+        env.getDuration("IM_ZK_CONNECT_TIMEOUT", Duration.ofSeconds(15)),
+        env.get("IM_TRANSFER_HOST", "127.0.0.1"),
+        env.getInt("IM_TRANSFER_PORT", 0),
+        env.get("IM_ADVERTISE_HOST", "127.0.0.1"),
+        env.getInt("IM_METRICS_PORT", 0),
+        env.get("IM_INSTANCE_ID", "transfer-" + UUID.randomUUID().toString().substring(0, 8)),
+        env.getInt("IM_TRANSFER_THREADS", 64),
+        env.getDuration("IM_ROUTE_LOOKUP_TIMEOUT", Duration.ofSeconds(1)),
+        env.getDuration("IM_DELIVER_TIMEOUT", Duration.ofSeconds(3)),
+        env.getInt("IM_PUSH_LANES", 8),
+        env.getInt("IM_PUSH_QUEUE_CAPACITY", 10_000),
+        env.getInt("IM_KNOWN_USERS_CACHE_SIZE", 100_000),
+        env.getDuration("IM_UNKNOWN_USER_TTL", Duration.ofSeconds(5)),
+        env.getDuration("IM_MAX_CLOCK_BACKWARD", Duration.ofMillis(50)),
+        env.getDuration("IM_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)));
+  }
+
+  private static void requireText(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(name + " must not be empty");
+    }
+  }
+
+  private static void requireRange(String name, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ConfigException(name + " must be " + min + ".." + max + ", not " + value);
+    }
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value == null || value.isZero() || value.isNegative()) {
+      throw new ConfigException(name + " must be a positive duration, not " + value);
+    }
+  }
+}

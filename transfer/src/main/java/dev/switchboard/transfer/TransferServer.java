@@ -1,0 +1,290 @@
+package dev.switchboard.transfer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.discovery.Discovery;
+import dev.switchboard.common.discovery.Registration;
+import dev.switchboard.common.discovery.ServiceDirectory;
+import dev.switchboard.common.discovery.ServiceEndpoint;
+import dev.switchboard.common.discovery.ServiceNames;
+import dev.switchboard.common.discovery.ZooKeeperClients;
+import dev.switchboard.common.grpc.GrpcChannels;
+import dev.switchboard.common.metrics.MetricsEndpoint;
+import dev.switchboard.transfer.db.Databases;
+import dev.switchboard.transfer.grpc.TransferGrpcService;
+import dev.switchboard.transfer.ids.LeasedIdIssuer;
+import dev.switchboard.transfer.ids.SnowflakeIdGenerator;
+import dev.switchboard.transfer.ids.WorkerIdLease;
+import dev.switchboard.transfer.log.MessageLog;
+import dev.switchboard.transfer.log.TopicSetup;
+import dev.switchboard.transfer.message.ChatIntake;
+import dev.switchboard.transfer.message.ReceiptRelay;
+import dev.switchboard.transfer.ops.TransferMetrics;
+import dev.switchboard.transfer.route.ConnectorPusher;
+import dev.switchboard.transfer.route.PushDispatcher;
+import dev.switchboard.transfer.route.RouteLookup;
+import dev.switchboard.transfer.sequence.MessageStore;
+import dev.switchboard.transfer.users.UserDirectory;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A transfer instance: the composition root. {@link #start()} connects MySQL (and migrates), Kafka
+ * (and creates the topic), ZooKeeper (worker id lease, discovery), binds gRPC and registers last,
+ * so it is only found once it can serve. {@link #close()} deregisters first, then drains.
+ */
+public final class TransferServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TransferServer.class);
+
+  /** Ephemeral worker id nodes live here, one per running transfer instance. */
+  public static final String WORKER_ID_PATH = "/switchboard/worker-ids/transfer";
+
+  private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration PUSH_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final TransferConfig config;
+  private final Clock clock;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Everything opened so far, closed in reverse order. */
+  private final Deque<Step> opened = new ArrayDeque<>();
+
+  private volatile Server grpcServer;
+  private volatile Registration registration;
+  private volatile MetricsEndpoint metricsEndpoint;
+  private volatile WorkerIdLease lease;
+
+  public TransferServer(TransferConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  TransferServer(TransferConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public void start() throws Exception {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    try {
+      startAll();
+    } catch (Exception | Error e) {
+      log.error("transfer {} failed to start: {}", config.instanceId(), e.toString());
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().commonTags("service", ServiceNames.TRANSFER, "instance", config.instanceId());
+    onClose("meter registry", registry::close);
+    TransferMetrics metrics = new TransferMetrics(registry);
+    metricsEndpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
+    onClose("metrics endpoint", metricsEndpoint::close);
+
+    HikariDataSource dataSource =
+        Databases.pool(
+            config.mysqlUrl(),
+            config.mysqlUser(),
+            config.mysqlPassword(),
+            config.mysqlPoolSize(),
+            "transfer-" + config.instanceId());
+    onClose("MySQL pool", dataSource::close);
+    Databases.migrate(dataSource);
+
+    if (config.kafkaCreateTopic()) {
+      TopicSetup.ensureTopic(
+          config.kafkaBootstrap(),
+          config.kafkaTopic(),
+          config.kafkaPartitions(),
+          KAFKA_STARTUP_TIMEOUT);
+    }
+    MessageLog messageLog =
+        new MessageLog(
+            MessageLog.producer(
+                config.kafkaBootstrap(), config.instanceId(), config.kafkaDeliveryTimeout()),
+            config.kafkaTopic(),
+            config.kafkaDeliveryTimeout());
+    // Closed after the gRPC server drained, so in-flight sends still get their answer.
+    onClose("Kafka producer", () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT));
+
+    CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
+    onClose("ZooKeeper client", zk::close);
+    lease =
+        WorkerIdLease.acquire(
+            zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
+    onClose("worker id lease", lease::close);
+    LeasedIdIssuer ids =
+        new LeasedIdIssuer(
+            lease,
+            new SnowflakeIdGenerator(
+                lease.workerId(), clock::millis, config.maxClockBackward().toMillis()));
+
+    Discovery discovery = new Discovery(zk);
+    onClose("discovery", discovery::close);
+    ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
+    onClose("user-status directory", userStatus::close);
+    ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
+    onClose("connector directory", connectors::close);
+    GrpcChannels channels = new GrpcChannels();
+    onClose("gRPC channels", channels::close);
+
+    PushDispatcher push =
+        new PushDispatcher(
+            new RouteLookup(userStatus, channels, config.routeLookupTimeout()),
+            new ConnectorPusher(connectors, channels, config.deliverTimeout(), metrics),
+            metrics,
+            config.pushLanes(),
+            config.pushQueueCapacity());
+    onClose("push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT));
+
+    UserDirectory users =
+        new UserDirectory(dataSource, config.knownUsersCacheSize(), config.unknownUserTtl());
+    ChatIntake chats =
+        new ChatIntake(users, new MessageStore(dataSource), ids, messageLog, push, metrics, clock);
+    ReceiptRelay receipts = new ReceiptRelay(users, ids, messageLog, push, metrics, clock);
+
+    ExecutorService handlers = Executors.newFixedThreadPool(config.handlerThreads(), threads());
+    onClose("handler threads", () -> stopPool(handlers));
+    grpcServer =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+            .executor(handlers)
+            .addService(new TransferGrpcService(chats, receipts, metrics))
+            .build()
+            .start();
+    onClose("gRPC server", this::stopGrpcServer);
+
+    registration =
+        discovery.register(
+            new ServiceEndpoint(
+                ServiceNames.TRANSFER,
+                config.instanceId(),
+                config.advertiseHost(),
+                grpcServer.getPort(),
+                Map.of("grpc", grpcServer.getPort())));
+    onClose("registration", registration::close);
+    log.info(
+        "transfer {} serving on {}:{} (worker id {}, topic {}, metrics port {})",
+        config.instanceId(),
+        config.host(),
+        grpcServer.getPort(),
+        lease.workerId(),
+        config.kafkaTopic(),
+        metricsEndpoint.port());
+  }
+
+  /** The bound gRPC port. */
+  public int port() {
+    Server server = grpcServer;
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.getPort();
+  }
+
+  public int metricsPort() {
+    MetricsEndpoint endpoint = metricsEndpoint;
+    if (endpoint == null) {
+      throw new IllegalStateException("not started");
+    }
+    return endpoint.port();
+  }
+
+  /** The Snowflake worker id this instance leased in ZooKeeper. */
+  public int workerId() {
+    WorkerIdLease current = lease;
+    if (current == null) {
+      throw new IllegalStateException("not started");
+    }
+    return current.workerId();
+  }
+
+  public String instanceId() {
+    return config.instanceId();
+  }
+
+  /** Blocks until the gRPC server has terminated (after {@link #close()}). */
+  public void awaitTermination() throws InterruptedException {
+    Server server = grpcServer;
+    if (server != null) {
+      server.awaitTermination();
+    }
+  }
+
+  /**
+   * Deregisters (connectors stop picking this instance), stops accepting calls, lets in-flight
+   * calls finish for up to the shutdown timeout, then flushes Kafka and releases everything.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Step step;
+    while ((step = opened.pollLast()) != null) {
+      try {
+        step.action().run();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", step.name(), e.toString());
+      }
+    }
+    log.info("transfer {} stopped", config.instanceId());
+  }
+
+  private void stopGrpcServer() throws InterruptedException {
+    Server server = grpcServer;
+    server.shutdown();
+    if (!server.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn("in-flight calls did not finish within {}; cancelling", config.shutdownTimeout());
+      server.shutdownNow();
+      server.awaitTermination(1, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void stopPool(ExecutorService pool) throws InterruptedException {
+    pool.shutdown();
+    if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+      pool.shutdownNow();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory threads() {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "transfer-grpc-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private void onClose(String name, Step.Action action) {
+    opened.addLast(new Step(name, action));
+  }
+
+  private record Step(String name, Action action) {
+    @FunctionalInterface
+    interface Action {
+      void run() throws Exception;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.switchboard.transfer.grpc;
+
+import dev.switchboard.proto.Error;
+import dev.switchboard.proto.internal.SendAckResponse;
+import dev.switchboard.proto.internal.SendChatResponse;
+import dev.switchboard.transfer.db.StoreFailureException;
+import dev.switchboard.transfer.ids.IdUnavailableException;
+import dev.switchboard.transfer.message.ChatOutcome;
+import dev.switchboard.transfer.message.Refusal;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Optional;
+
+/**
+ * The one place where domain results become wire answers: expected outcomes become values in the
+ * response, anything unexpected becomes a gRPC status (INTERNAL) whose description names the cause
+ * but no internals beyond it.
+ */
+final class Answers {
+  private Answers() {}
+
+  static SendChatResponse chat(ChatOutcome outcome, String clientMsgId) {
+    if (outcome instanceof ChatOutcome.Sent sent) {
+      return SendChatResponse.newBuilder().setSent(sent.receipt()).build();
+    }
+    Refusal refusal = ((ChatOutcome.Refused) outcome).refusal();
+    return SendChatResponse.newBuilder().setError(error(refusal, clientMsgId)).build();
+  }
+
+  static SendAckResponse ack(Optional<Refusal> refusal, String clientMsgId) {
+    return refusal
+        .map(r -> SendAckResponse.newBuilder().setError(error(r, clientMsgId)).build())
+        .orElse(SendAckResponse.getDefaultInstance());
+  }
+
+  static StatusRuntimeException unexpected(Throwable t) {
+    String cause;
+    if (t instanceof IdUnavailableException) {
+      cause = "no message id available: " + t.getMessage();
+    } else if (t instanceof StoreFailureException) {
+      cause = "database error";
+    } else {
+      cause = "unexpected error";
+    }
+    return Status.INTERNAL
+        .withDescription(cause + "; retry with the same client_msg_id")
+        .withCause(t)
+        .asRuntimeException();
+  }
+
+  private static Error error(Refusal refusal, String clientMsgId) {
+    return Error.newBuilder()
+        .setCode(refusal.code())
+        .setMessage(refusal.message())
+        .setClientMsgId(clientMsgId)
+        .build();
+  }
+}

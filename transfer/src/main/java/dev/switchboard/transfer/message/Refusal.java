@@ -1,0 +1,24 @@
+package dev.switchboard.transfer.message;
+
+import dev.switchboard.proto.ErrorCode;
+
+/** An expected refusal, answered as an Error value (never as a gRPC status). */
+public record Refusal(ErrorCode code, String message) {
+  public static final String NOT_STORED = "message not stored, retry with the same client_msg_id";
+
+  public static Refusal invalid(String message) {
+    return new Refusal(ErrorCode.INVALID_MESSAGE, message);
+  }
+
+  public static Refusal unsupported(String message) {
+    return new Refusal(ErrorCode.UNSUPPORTED, message);
+  }
+
+  public static Refusal unknownDestination(long userId) {
+    return new Refusal(ErrorCode.UNKNOWN_DESTINATION, "no user " + userId);
+  }
+
+  public static Refusal unavailable(String message) {
+    return new Refusal(ErrorCode.UNAVAILABLE, message);
+  }
+}

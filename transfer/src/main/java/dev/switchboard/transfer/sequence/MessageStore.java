@@ -1,0 +1,186 @@
+package dev.switchboard.transfer.sequence;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.switchboard.proto.ChatMsg;
+import dev.switchboard.transfer.db.SqlErrors;
+import dev.switchboard.transfer.db.StoreFailureException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Idempotency and sequencing in one MySQL transaction per message (tables in
+ * db/migration/transfer/V1__accepted_message.sql).
+ *
+ * <p>Why MySQL and not Redis INCR: the seq and the idempotency row must commit or vanish together,
+ * otherwise a crash between them leaves a gap (seq taken, message lost) or a second seq for a
+ * resent message. One transaction per message gives both: the seq counter row is bumped with an
+ * atomic upsert (its row lock orders concurrent senders of one conversation, across all transfer
+ * instances), and a rollback returns the seq.
+ *
+ * <p>Concurrent resends of one client_msg_id: both miss the lookup, one commits first, the other's
+ * insert hits UNIQUE(sender_id, client_msg_id), rolls back (returning its seq) and answers from the
+ * winner's row.
+ */
+public final class MessageStore {
+  private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
+
+  /** Deadlocks and lock wait timeouts are retried this often before giving up. */
+  private static final int MAX_ATTEMPTS = 5;
+
+  private static final String FIND_BY_SENDER =
+      "SELECT msg FROM accepted_message WHERE sender_id = ? AND client_msg_id = ?";
+  private static final String BUMP_SEQ =
+      "INSERT INTO conversation_seq (conversation_id, last_seq) VALUES (?, 1)"
+          + " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1";
+  // Read back inside the same transaction, under the row lock the upsert took: no other
+  // transaction can have changed it since.
+  private static final String READ_SEQ =
+      "SELECT last_seq FROM conversation_seq WHERE conversation_id = ? FOR UPDATE";
+  private static final String INSERT_MESSAGE =
+      "INSERT INTO accepted_message"
+          + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  private final DataSource dataSource;
+
+  public MessageStore(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * Accepts a normalized message (from_id, client_msg_id and conversation_id set), or returns the
+   * original if this sender used the client_msg_id before.
+   *
+   * @param id the message id to use if the message is new
+   * @param sentAtMs the acceptance time to use if the message is new
+   * @throws dev.switchboard.transfer.db.StoreUnavailableException if the database is unreachable
+   * @throws StoreFailureException on any other database error
+   */
+  public Acceptance accept(ChatMsg msg, long id, long sentAtMs) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        Optional<Acceptance> done = tryAccept(msg, id, sentAtMs);
+        if (done.isPresent()) {
+          return done.get();
+        }
+        // A unique conflict on (conversation_id, seq) without a winner row for our client_msg_id
+        // cannot happen while every writer goes through the counter; retry rather than fail.
+        log.warn(
+            "seq conflict without a duplicate for sender {} client_msg_id {}; retrying",
+            msg.getFromId(),
+            msg.getClientMsgId());
+      } catch (SQLException e) {
+        if (!SqlErrors.isRetryableConflict(e)) {
+          throw SqlErrors.translate("accepting a message", e);
+        }
+        last = e;
+        log.debug("lock conflict accepting a message (attempt {}): {}", attempt, e.toString());
+      }
+    }
+    throw new StoreFailureException("accepting a message failed " + MAX_ATTEMPTS + " times", last);
+  }
+
+  /** Empty only if the insert collided on (conversation_id, seq) without a duplicate to answer. */
+  private Optional<Acceptance> tryAccept(ChatMsg msg, long id, long sentAtMs) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        Optional<ChatMsg> original = find(connection, msg.getFromId(), msg.getClientMsgId());
+        if (original.isPresent()) {
+          connection.commit();
+          return Optional.of(new Acceptance(original.get(), true));
+        }
+        long seq = nextSeq(connection, msg.getConversationId());
+        ChatMsg accepted = msg.toBuilder().setId(id).setSeq(seq).setSentAtMs(sentAtMs).build();
+        insert(connection, accepted);
+        connection.commit();
+        return Optional.of(new Acceptance(accepted, false));
+      } catch (SQLException e) {
+        rollbackQuietly(connection);
+        if (!SqlErrors.isDuplicateKey(e)) {
+          throw e;
+        }
+        // Lost the race to a concurrent resend: the rollback returned our seq; answer the winner.
+        connection.setAutoCommit(true);
+        return find(connection, msg.getFromId(), msg.getClientMsgId())
+            .map(winner -> new Acceptance(winner, true));
+      }
+    }
+  }
+
+  /** The accepted message of this sender with this client_msg_id, if any. */
+  public Optional<ChatMsg> findBySender(long senderId, String clientMsgId) {
+    try (Connection connection = dataSource.getConnection()) {
+      return find(connection, senderId, clientMsgId);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("reading an accepted message", e);
+    }
+  }
+
+  private static Optional<ChatMsg> find(Connection connection, long senderId, String clientMsgId)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(FIND_BY_SENDER)) {
+      select.setLong(1, senderId);
+      select.setString(2, clientMsgId);
+      try (ResultSet rows = select.executeQuery()) {
+        if (!rows.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(parse(rows.getBytes(1)));
+      }
+    }
+  }
+
+  private static long nextSeq(Connection connection, String conversationId) throws SQLException {
+    try (PreparedStatement bump = connection.prepareStatement(BUMP_SEQ)) {
+      bump.setString(1, conversationId);
+      bump.executeUpdate();
+    }
+    try (PreparedStatement read = connection.prepareStatement(READ_SEQ)) {
+      read.setString(1, conversationId);
+      try (ResultSet rows = read.executeQuery()) {
+        if (!rows.next()) {
+          throw new SQLException("conversation_seq row vanished for " + conversationId);
+        }
+        return rows.getLong(1);
+      }
+    }
+  }
+
+  private static void insert(Connection connection, ChatMsg accepted) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_MESSAGE)) {
+      insert.setLong(1, accepted.getId());
+      insert.setLong(2, accepted.getFromId());
+      insert.setString(3, accepted.getClientMsgId());
+      insert.setString(4, accepted.getConversationId());
+      insert.setLong(5, accepted.getSeq());
+      insert.setLong(6, accepted.getSentAtMs());
+      insert.setBytes(7, accepted.toByteArray());
+      insert.executeUpdate();
+    }
+  }
+
+  private static ChatMsg parse(byte[] bytes) {
+    try {
+      return ChatMsg.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreFailureException("accepted_message.msg is not a ChatMsg", e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // The connection is broken; Hikari discards it, and the server rolls back on disconnect.
+      log.debug("rollback failed: {}", e.toString());
+    }
+  }
+}

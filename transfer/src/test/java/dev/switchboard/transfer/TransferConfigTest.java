@@ -1,0 +1,56 @@
+package dev.switchboard.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.common.config.ConfigException;
+import dev.switchboard.common.config.Env;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TransferConfigTest {
+  private static Map<String, String> required() {
+    Map<String, String> env = new HashMap<>();
+    env.put("IM_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+    env.put("IM_MYSQL_URL", "jdbc:mysql://127.0.0.1:3306/switchboard");
+    env.put("IM_ZK_CONNECT", "127.0.0.1:2181");
+    return env;
+  }
+
+  @Test
+  void defaults_areTheDocumentedOnes() {
+    TransferConfig config = TransferConfig.fromEnv(Env.of(required()));
+    assertThat(config.kafkaTopic()).isEqualTo("im.messages");
+    assertThat(config.kafkaPartitions()).isEqualTo(6);
+    assertThat(config.kafkaCreateTopic()).isTrue();
+    assertThat(config.mysqlUser()).isEqualTo("root");
+    assertThat(config.mysqlPassword()).isEmpty();
+    assertThat(config.host()).isEqualTo("127.0.0.1");
+    assertThat(config.port()).isZero();
+    assertThat(config.deliverTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.instanceId()).startsWith("transfer-");
+  }
+
+  @Test
+  void missingKafka_namesTheVariable() {
+    Map<String, String> env = required();
+    env.remove("IM_KAFKA_BOOTSTRAP");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IM_KAFKA_BOOTSTRAP");
+  }
+
+  @Test
+  void badValues_nameTheVariable() {
+    Map<String, String> env = required();
+    env.put("IM_KAFKA_PARTITIONS", "0");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .hasMessageContaining("IM_KAFKA_PARTITIONS");
+    env.put("IM_KAFKA_PARTITIONS", "3");
+    env.put("IM_MYSQL_URL", "postgres://x");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .hasMessageContaining("IM_MYSQL_URL");
+  }
+}

@@ -1,0 +1,74 @@
+package dev.switchboard.transfer.it;
+
+import dev.switchboard.devkit.EmbeddedMariaDb;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/** A fresh database per test class on the shared MariaDB, plus the helpers tests need on it. */
+final class TestDatabase {
+  final String url;
+  final String user;
+  final String password;
+
+  private TestDatabase(String url, String user, String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  static TestDatabase create(EmbeddedMariaDb mariaDb, String prefix) {
+    String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    return new TestDatabase(mariaDb.jdbcUrl(name), mariaDb.user(), mariaDb.password());
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, user, password);
+  }
+
+  /** account-api's table, in the shape CONTEXT.md gives; transfer only reads it. */
+  void createUsersTable() throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS users ("
+              + " id BIGINT AUTO_INCREMENT PRIMARY KEY,"
+              + " username VARCHAR(32) NOT NULL UNIQUE,"
+              + " password_hash VARCHAR(255) NOT NULL,"
+              + " nickname VARCHAR(64),"
+              + " created_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+    }
+  }
+
+  void insertUsers(long firstId, long lastId) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO users (id, username, password_hash) VALUES (?, ?, ?)")) {
+      for (long id = firstId; id <= lastId; id++) {
+        insert.setLong(1, id);
+        insert.setString(2, "user" + id);
+        insert.setString(3, "x");
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+  }
+
+  long count(String sql, Object... args) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement select = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        select.setObject(i + 1, args[i]);
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+}
