@@ -1,0 +1,94 @@
+package dev.switchboard.connector;
+
+import dev.switchboard.connector.session.SessionTable;
+import dev.switchboard.proto.ErrorCode;
+import dev.switchboard.proto.Frame;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The connector's meters. Counters are created once per tag value up front, so that counting a
+ * frame is an array-map lookup and an add, not a registry lookup.
+ */
+public final class ConnectorMetrics {
+  private final Map<Frame.BodyCase, Counter> framesIn = new EnumMap<>(Frame.BodyCase.class);
+  private final Map<Frame.BodyCase, Counter> framesOut = new EnumMap<>(Frame.BodyCase.class);
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
+  private final Counter loginsAccepted;
+
+  public ConnectorMetrics(MeterRegistry registry, SessionTable sessions) {
+    Gauge.builder("connector.sessions", sessions, SessionTable::size)
+        .description("Logged-in sessions on this connector")
+        .register(registry);
+    for (Frame.BodyCase type : Frame.BodyCase.values()) {
+      String tag = type.name().toLowerCase(Locale.ROOT);
+      framesIn.put(
+          type,
+          Counter.builder("connector.frames.in")
+              .description("Frames received from clients")
+              .tag("type", tag)
+              .register(registry));
+      framesOut.put(
+          type,
+          Counter.builder("connector.frames.out")
+              .description("Frames written to clients")
+              .tag("type", tag)
+              .register(registry));
+    }
+    for (ErrorCode code : ErrorCode.values()) {
+      if (code == ErrorCode.UNRECOGNIZED) {
+        continue;
+      }
+      String tag = code.name().toLowerCase(Locale.ROOT);
+      errors.put(
+          code,
+          Counter.builder("connector.errors")
+              .description("Error frames written to clients")
+              .tag("code", tag)
+              .register(registry));
+      loginsRefused.put(
+          code,
+          Counter.builder("connector.logins")
+              .description("Login attempts")
+              .tag("outcome", "refused")
+              .tag("reason", tag)
+              .register(registry));
+    }
+    loginsAccepted =
+        Counter.builder("connector.logins")
+            .description("Login attempts")
+            .tag("outcome", "accepted")
+            .tag("reason", "none")
+            .register(registry);
+  }
+
+  public void frameIn(Frame frame) {
+    framesIn.get(frame.getBodyCase()).increment();
+  }
+
+  public void frameOut(Frame frame) {
+    framesOut.get(frame.getBodyCase()).increment();
+    if (frame.hasError()) {
+      Counter counter = errors.get(frame.getError().getCode());
+      if (counter != null) {
+        counter.increment();
+      }
+    }
+  }
+
+  public void loginAccepted() {
+    loginsAccepted.increment();
+  }
+
+  public void loginRefused(ErrorCode code) {
+    Counter counter = loginsRefused.get(code);
+    if (counter != null) {
+      counter.increment();
+    }
+  }
+}

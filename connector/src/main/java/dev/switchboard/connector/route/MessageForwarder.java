@@ -1,0 +1,21 @@
+package dev.switchboard.connector.route;
+
+import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.ChatMsg;
+import dev.switchboard.proto.internal.SendAckResponse;
+import dev.switchboard.proto.internal.SendChatResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Hands client messages on to transfer. Expected refusals (unknown destination, transfer
+ * unreachable after retries) are {@code Error} values in the response; a failed future means an
+ * unexpected fault.
+ */
+public interface MessageForwarder {
+
+  /** {@code msg.from_id} and {@code from_device_id} are already the session's. */
+  CompletableFuture<SendChatResponse> sendChat(ChatMsg msg);
+
+  /** {@code ack.from_id} is already the session's user. */
+  CompletableFuture<SendAckResponse> sendAck(AckMsg ack, String fromDeviceId);
+}

@@ -1,0 +1,133 @@
+package dev.switchboard.connector.route;
+
+import dev.switchboard.connector.session.Session;
+import dev.switchboard.proto.KickReason;
+import dev.switchboard.proto.internal.KickRequest;
+import dev.switchboard.proto.internal.SessionRoute;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes and withdraws the routes of this connector's sessions in user-status, and ends the
+ * session a login replaced on another connector.
+ */
+public final class SessionRegistrar {
+  private static final Logger log = LoggerFactory.getLogger(SessionRegistrar.class);
+
+  private final String connectorId;
+  private final PresenceRegistry presence;
+  private final RemoteKicker kicker;
+  private final Set<CompletableFuture<?>> pendingOfflines = ConcurrentHashMap.newKeySet();
+
+  public SessionRegistrar(String connectorId, PresenceRegistry presence, RemoteKicker kicker) {
+    this.connectorId = connectorId;
+    this.presence = presence;
+    this.kicker = kicker;
+  }
+
+  /**
+   * Registers the session's route. If it replaced a session of the same device on another
+   * connector, that connector is asked to kick it (not awaited: the new session is usable either
+   * way). The future fails when user-status could not be reached.
+   */
+  public CompletableFuture<Void> online(Session session) {
+    CompletableFuture<Optional<SessionRoute>> online;
+    try {
+      online = presence.online(session.route());
+    } catch (RuntimeException e) {
+      online = CompletableFuture.failedFuture(e);
+    }
+    return online
+        .whenComplete((previous, failure) -> session.registrationDone())
+        .thenAccept(previous -> previous.ifPresent(route -> kickElsewhere(session, route)));
+  }
+
+  /**
+   * Withdraws the route after the session's Online call has finished, so that a late Online can
+   * never re-create the route of a closed session.
+   */
+  public void offline(Session session) {
+    CompletableFuture<Boolean> offline =
+        session
+            .registration()
+            .toCompletableFuture()
+            .thenCompose(done -> presence.offline(session.route()));
+    pendingOfflines.add(offline);
+    offline.whenComplete(
+        (removed, failure) -> {
+          pendingOfflines.remove(offline);
+          if (failure != null) {
+            // The route expires by its TTL once this connector stops renewing it.
+            log.warn(
+                "offline failed user={} device={} session={}: {}",
+                session.userId(),
+                session.deviceId(),
+                session.sessionId(),
+                RetryingCall.unwrap(failure).toString());
+          }
+        });
+  }
+
+  /** Waits (bounded) for Offline calls still in flight, e.g. at shutdown. */
+  public void awaitPendingOfflines(Duration timeout) {
+    CompletableFuture<?>[] pending = pendingOfflines.toArray(CompletableFuture[]::new);
+    try {
+      CompletableFuture.allOf(pending).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      log.warn("{} offline calls still pending after {}", pendingOfflines.size(), timeout);
+    } catch (Exception e) {
+      // failures are logged per session
+    }
+  }
+
+  private void kickElsewhere(Session session, SessionRoute previous) {
+    // The same session (a retried Online) or a session on this connector (already kicked
+    // locally by the session table) needs no remote kick.
+    if (previous.getSessionId().equals(session.sessionId())
+        || previous.getConnectorId().equals(connectorId)
+        || previous.getConnectorId().isEmpty()) {
+      return;
+    }
+    KickRequest request =
+        KickRequest.newBuilder()
+            .setUserId(session.userId())
+            .setDeviceId(session.deviceId())
+            .setKeepSessionId(session.sessionId())
+            .setReason(KickReason.LOGGED_IN_ELSEWHERE)
+            .setMessage("this device logged in on another connection")
+            .build();
+    CompletableFuture<Integer> kicked;
+    try {
+      kicked = kicker.kick(previous.getConnectorId(), request);
+    } catch (RuntimeException e) {
+      kicked = CompletableFuture.failedFuture(e);
+    }
+    kicked.whenComplete(
+        (count, failure) -> {
+          if (failure != null) {
+            log.warn(
+                "could not kick user={} device={} on connector={}: {}",
+                session.userId(),
+                session.deviceId(),
+                previous.getConnectorId(),
+                RetryingCall.unwrap(failure).toString());
+          } else {
+            log.info(
+                "kicked {} older session(s) of user={} device={} on connector={}",
+                count,
+                session.userId(),
+                session.deviceId(),
+                previous.getConnectorId());
+          }
+        });
+  }
+}

@@ -1,0 +1,38 @@
+package dev.switchboard.connector.testing;
+
+import dev.switchboard.connector.route.MessageForwarder;
+import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.ChatMsg;
+import dev.switchboard.proto.internal.SendAckResponse;
+import dev.switchboard.proto.internal.SendChatResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A transfer stand-in whose answers the test gives: every call is recorded with a future that the
+ * test completes when it wants the answer to arrive.
+ */
+public final class ScriptedForwarder implements MessageForwarder {
+  public record ChatCall(ChatMsg msg, CompletableFuture<SendChatResponse> answer) {}
+
+  public record AckCall(
+      AckMsg ack, String fromDeviceId, CompletableFuture<SendAckResponse> answer) {}
+
+  public final List<ChatCall> chats = new ArrayList<>();
+  public final List<AckCall> acks = new ArrayList<>();
+
+  @Override
+  public synchronized CompletableFuture<SendChatResponse> sendChat(ChatMsg msg) {
+    ChatCall call = new ChatCall(msg, new CompletableFuture<>());
+    chats.add(call);
+    return call.answer();
+  }
+
+  @Override
+  public synchronized CompletableFuture<SendAckResponse> sendAck(AckMsg ack, String fromDeviceId) {
+    AckCall call = new AckCall(ack, fromDeviceId, new CompletableFuture<>());
+    acks.add(call);
+    return call.answer();
+  }
+}
