@@ -1,0 +1,2 @@
+/** JUnit 5 support: {@link dev.switchboard.devkit.junit.InfraExtension}. */
+package dev.switchboard.devkit.junit;
