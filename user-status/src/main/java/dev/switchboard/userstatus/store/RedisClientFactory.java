@@ -1,0 +1,46 @@
+package dev.switchboard.userstatus.store;
+
+import java.net.URI;
+import java.time.Duration;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+
+/** Builds the pooled Jedis 7 client ({@link RedisClient}, the successor of JedisPooled). */
+public final class RedisClientFactory {
+
+  private RedisClientFactory() {}
+
+  /**
+   * @param url {@code redis://[user:password@]host:port[/db]}
+   * @param timeout connect and read timeout, and the longest wait for a free pooled connection: a
+   *     dead Redis must turn into an error quickly, not into a hanging RPC
+   * @param poolSize most connections open at once (gRPC handlers run concurrently)
+   */
+  public static RedisClient create(String url, Duration timeout, int poolSize) {
+    int timeoutMs = Math.toIntExact(timeout.toMillis());
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(poolSize);
+    pool.setMaxIdle(poolSize);
+    pool.setMinIdle(0);
+    pool.setMaxWait(timeout);
+    // Connections broken by a Redis restart are detected when borrowed, not handed to a caller.
+    pool.setTestOnBorrow(true);
+    return RedisClient.builder()
+        .clientConfig(
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(timeoutMs)
+                .socketTimeoutMillis(timeoutMs)
+                .clientName("user-status")
+                .build())
+        .poolConfig(pool)
+        .fromURI(url)
+        .build();
+  }
+
+  /** {@code host:port} of the URL, for messages: never the credentials. */
+  public static String endpoint(String url) {
+    URI uri = URI.create(url);
+    return uri.getHost() + ":" + uri.getPort();
+  }
+}
