@@ -1,0 +1,40 @@
+package dev.switchboard.client;
+
+import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.ChatMsg;
+import dev.switchboard.proto.Error;
+import dev.switchboard.proto.Kick;
+
+/**
+ * What a {@link SwitchboardClient} tells the application. Every method has a no-op default.
+ *
+ * <p>Threading: all calls of one client (and the completions of its futures) run one at a time, in
+ * order, on that client's callback executor ({@link ClientConfig#callbackExecutor()}), never on a
+ * Netty event loop. A callback may therefore block (e.g. call the REST API) without stalling the
+ * network, but while it runs the client's later callbacks wait.
+ */
+public interface ClientListener {
+
+  ClientListener NONE = new ClientListener() {};
+
+  /**
+   * A message to show: each id once, per conversation in seq order (a message after a gap waits up
+   * to {@link ClientConfig#reorderHoldBack()}). The SDK has already sent DELIVERED for it.
+   */
+  default void onMessage(ChatMsg message) {}
+
+  /** A DELIVERED or READ receipt from a peer. SENT is reported by the send future only. */
+  default void onReceipt(AckMsg receipt) {}
+
+  /** An {@code Error} frame not tied to a pending send or the login. */
+  default void onError(Error error) {}
+
+  /** The server ended the session; {@link #onDisconnected} follows. */
+  default void onKicked(Kick kick) {}
+
+  /**
+   * An established session ended. {@code cause} is null when the application closed the client,
+   * otherwise why the connection ended (kicked, closed by the server, no heartbeat, I/O error).
+   */
+  default void onDisconnected(Throwable cause) {}
+}

@@ -1,0 +1,606 @@
+package dev.switchboard.client;
+
+import dev.switchboard.client.inbound.GapListener;
+import dev.switchboard.client.inbound.InboundSequencer;
+import dev.switchboard.client.inbound.RecentIds;
+import dev.switchboard.client.net.NettyTransport;
+import dev.switchboard.client.rest.AccountApi;
+import dev.switchboard.client.rest.LoginSession;
+import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.ChatMsg;
+import dev.switchboard.proto.ContentType;
+import dev.switchboard.proto.ConversationType;
+import dev.switchboard.proto.Error;
+import dev.switchboard.proto.Frame;
+import dev.switchboard.proto.LoginResp;
+import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.SyncResp;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Switchboard client session: connects to a connector with a token from account-api, sends
+ * messages (futures complete on SENT), acknowledges what it receives (DELIVERED automatically, READ
+ * via {@link #markRead}), and hands the application each message once and in seq order through its
+ * {@link ClientListener}.
+ *
+ * <p>Non-blocking: every operation returns at once; results arrive through futures and the
+ * listener, both on the client's callback executor (see {@link ClientListener} for the threading
+ * rules). Do not wait for a future of a client inside one of its own callbacks when the callback
+ * executor is the default single thread.
+ *
+ * <p>Threading inside: the client is pinned to one event loop of its group; all of its mutable
+ * state (connection, pending sends, dedup/reorder) is confined to that loop, so thousands of
+ * clients can share a small group without locks.
+ *
+ * <pre>{@code
+ * try (var client = new SwitchboardClient(ClientConfig.builder().listener(myListener).build())) {
+ *   client.loginAndConnect("alice", "secret-pw").get(10, SECONDS);
+ *   AckMsg sent = client.sendText(bobId, "hello").get(10, SECONDS); // SENT: id + seq
+ * }
+ * }</pre>
+ */
+public final class SwitchboardClient implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SwitchboardClient.class);
+
+  private final ClientConfig config;
+  private final ClientListener listener;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final EventLoop loop;
+  private final Class<? extends SocketChannel> channelClass;
+  private final SerialExecutor callbacks;
+  private final ExecutorService ownCallbackThread;
+  private final AtomicLong requestIds = new AtomicLong();
+  private final Object apiLock = new Object();
+  private final ConnectionEvents connectionEvents = new ConnectionEvents();
+  private AccountApi api; // guarded by apiLock; created on first use unless given
+
+  // Confined to `loop`.
+  private final InboundSequencer sequencer;
+  private final RecentIds seenReceipts;
+  private final PendingSends pending;
+  private Connection connection;
+  private CompletableFuture<LoginResp> loginResult;
+  private ScheduledFuture<?> releaseTimer;
+
+  // Read from any thread.
+  private volatile boolean closed;
+  private volatile boolean connected;
+  private volatile long userId;
+  private volatile LoginSession session;
+  private volatile String connectorId;
+
+  public SwitchboardClient(ClientConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * @param api account-api client to use for {@link #loginAndConnect} (shared by many clients in a
+   *     benchmark); null: one is created from {@link ClientConfig#apiBaseUrl()} when first needed
+   */
+  public SwitchboardClient(ClientConfig config, AccountApi api) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.listener = config.listener();
+    this.api = api;
+    if (config.eventLoopGroup() != null) {
+      this.group = config.eventLoopGroup();
+      this.ownsGroup = false;
+    } else {
+      this.group = NettyTransport.newEventLoopGroup(1, "switchboard-client-io");
+      this.ownsGroup = true;
+    }
+    this.loop = group.next();
+    this.channelClass = NettyTransport.socketChannelFor(group);
+    if (config.callbackExecutor() != null) {
+      this.ownCallbackThread = null;
+      this.callbacks = new SerialExecutor(config.callbackExecutor());
+    } else {
+      this.ownCallbackThread =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "switchboard-client-callbacks-" + config.deviceId());
+                t.setDaemon(true);
+                return t;
+              });
+      this.callbacks = new SerialExecutor(ownCallbackThread);
+    }
+    this.sequencer =
+        new InboundSequencer(
+            config.reorderHoldBack(),
+            config.dedupCapacity(),
+            InstantSource.system(),
+            new LoggingGapListener());
+    this.seenReceipts = new RecentIds(config.dedupCapacity());
+    this.pending = new PendingSends(loop, config.requestTimeout(), this::complete, this::fail);
+  }
+
+  /**
+   * A new event loop group for sharing between many clients via {@link
+   * ClientConfig.Builder#eventLoopGroup}: epoll when available, NIO otherwise, daemon threads. The
+   * caller shuts it down after closing the clients.
+   */
+  public static EventLoopGroup newEventLoopGroup(int threads) {
+    return NettyTransport.newEventLoopGroup(threads, "switchboard-client-io");
+  }
+
+  // ---- connecting ------------------------------------------------------------------------------
+
+  /**
+   * Connects to {@code session.connector()} and logs in with {@code session.token()} and {@link
+   * ClientConfig#deviceId()} (which must be the device id of the REST login). Completes with the
+   * successful LoginResp; fails with {@link ServerErrorException} if the server refuses the login,
+   * {@link java.net.ConnectException} if the connector cannot be reached, {@link TimeoutException}
+   * if no answer comes within the request timeout, {@link IllegalStateException} if the client is
+   * closed or already connected/connecting.
+   */
+  public CompletableFuture<LoginResp> connect(LoginSession session) {
+    Objects.requireNonNull(session, "session");
+    CompletableFuture<LoginResp> result = new CompletableFuture<>();
+    onLoop(
+        result,
+        () -> {
+          if (closed) {
+            fail(result, new IllegalStateException("client is closed"));
+            return;
+          }
+          if (connection != null) {
+            fail(result, new IllegalStateException("already connected or connecting"));
+            return;
+          }
+          this.session = session;
+          this.userId = session.userId();
+          this.loginResult = result;
+          connection =
+              new Connection(
+                  connectionEvents,
+                  loop,
+                  session,
+                  config.deviceId(),
+                  config.clientVersion(),
+                  requestIds.incrementAndGet(),
+                  config.requestTimeout());
+          connection.open(channelClass, config.connectTimeout(), config.maxFrameBytes());
+        });
+    return result;
+  }
+
+  /**
+   * Logs in over REST ({@link ClientConfig#apiBaseUrl()}, device {@link ClientConfig#deviceId()})
+   * and then {@link #connect}s. REST failures arrive as {@link
+   * dev.switchboard.client.rest.ApiException} or {@link
+   * dev.switchboard.client.rest.ApiUnreachableException}.
+   */
+  public CompletableFuture<LoginResp> loginAndConnect(String username, String password) {
+    return accountApi()
+        .loginAsync(username, password, config.deviceId())
+        .thenCompose(this::connect);
+  }
+
+  /** The account-api client this client uses (created from the config on first use). */
+  public AccountApi accountApi() {
+    synchronized (apiLock) {
+      if (api == null) {
+        api = new AccountApi(config.apiBaseUrl(), config.requestTimeout());
+      }
+      return api;
+    }
+  }
+
+  // ---- sending ---------------------------------------------------------------------------------
+
+  /** Sends a text message to a user (new client_msg_id); see {@link #send}. */
+  public CompletableFuture<AckMsg> sendText(long destUserId, String text) {
+    return send(
+        ChatMsg.newBuilder()
+            .setDestId(destUserId)
+            .setConversationType(ConversationType.SINGLE)
+            .setContentType(ContentType.TEXT)
+            .setMsgBody(text)
+            .build());
+  }
+
+  /**
+   * Sends {@code draft} as is, with its client_msg_id or a new UUID if it has none; resending the
+   * same client_msg_id (e.g. after a timeout) never creates a second message. Completes with the
+   * SENT AckMsg (message id in {@code ack_msg_id}, {@code seq}, {@code conversation_id}); fails
+   * with {@link ServerErrorException} when the server refuses it (e.g. UNKNOWN_DESTINATION), {@link
+   * TimeoutException} after {@link ClientConfig#requestTimeout()}, {@link
+   * ConnectionClosedException} when not connected or the connection ends first.
+   */
+  public CompletableFuture<AckMsg> send(ChatMsg draft) {
+    Objects.requireNonNull(draft, "draft");
+    ChatMsg msg =
+        draft.getClientMsgId().isEmpty()
+            ? draft.toBuilder().setClientMsgId(UUID.randomUUID().toString()).build()
+            : draft;
+    CompletableFuture<AckMsg> result = new CompletableFuture<>();
+    onLoop(result, () -> sendOnLoop(msg, result));
+    return result;
+  }
+
+  /**
+   * Tells the peer of a single conversation that everything up to {@code seq} was read. Fire and
+   * forget: dropped (logged at DEBUG) if the connection is gone by the time it is written.
+   *
+   * @throws IllegalArgumentException if {@code conversationId} is not a single conversation of this
+   *     user
+   * @throws IllegalStateException if the client never logged in
+   */
+  public void markRead(String conversationId, long seq) {
+    long peer = ConversationIds.peerOf(conversationId, userId());
+    loop.execute(
+        () -> {
+          if (!isReady()) {
+            log.debug("READ {}#{} dropped: not connected", conversationId, seq);
+            return;
+          }
+          AckMsg.Builder read =
+              AckMsg.newBuilder()
+                  .setMsgType(MsgType.READ)
+                  .setDestId(peer)
+                  .setConversationId(conversationId)
+                  .setSeq(seq);
+          OptionalLong id = sequencer.messageIdAt(conversationId, seq);
+          if (id.isPresent()) {
+            read.setAckMsgId(id.getAsLong());
+          }
+          connection.write(Frame.newBuilder().setAckMsg(read).build());
+        });
+  }
+
+  // ---- state -----------------------------------------------------------------------------------
+
+  /**
+   * The logged-in user's id (known from {@link #connect} on).
+   *
+   * @throws IllegalStateException before the first connect
+   */
+  public long userId() {
+    long id = userId;
+    if (id == 0) {
+      throw new IllegalStateException("not logged in yet");
+    }
+    return id;
+  }
+
+  /** True between a successful login and the end of that connection. */
+  public boolean isConnected() {
+    return connected;
+  }
+
+  /** The session of the last {@link #connect}, if any (its token works for REST calls). */
+  public Optional<LoginSession> session() {
+    return Optional.ofNullable(session);
+  }
+
+  /** The connector id the server reported at login (or the session's), null before. */
+  public String connectorId() {
+    return connectorId;
+  }
+
+  public String deviceId() {
+    return config.deviceId();
+  }
+
+  public ClientConfig config() {
+    return config;
+  }
+
+  /**
+   * Closes the connection (pending sends fail with {@link ConnectionClosedException}, the listener
+   * hears {@code onDisconnected(null)}), then the event loop group if the client created it and its
+   * own callback thread once the queued callbacks ran. Idempotent; waits a bounded time.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      loop.execute(
+          () -> {
+            if (connection != null) {
+              connection.close(); // onClosed / onLoginFailed follow on this loop
+            }
+            loop.execute(() -> done.complete(null));
+          });
+      if (!loop.inEventLoop()) {
+        done.get(5, TimeUnit.SECONDS);
+      }
+    } catch (RejectedExecutionException e) {
+      log.debug("event loop already shut down", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("closing the connection did not finish in time", e);
+    }
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+    if (ownCallbackThread != null) {
+      ownCallbackThread.shutdown(); // queued callbacks (onDisconnected) still run
+    }
+  }
+
+  // ---- connection events (event loop) -----------------------------------------------------------
+
+  /** Keeps the {@link Connection.Owner} callbacks out of the public API. */
+  private final class ConnectionEvents implements Connection.Owner {
+    @Override
+    public void onLoggedIn(Connection connection, LoginResp resp) {
+      SwitchboardClient.this.onLoggedIn(connection, resp);
+    }
+
+    @Override
+    public void onLoginFailed(Connection connection, Throwable cause) {
+      SwitchboardClient.this.onLoginFailed(connection, cause);
+    }
+
+    @Override
+    public void onFrame(Connection connection, Frame frame) {
+      SwitchboardClient.this.onFrame(connection, frame);
+    }
+
+    @Override
+    public void onClosed(Connection connection, Throwable cause) {
+      SwitchboardClient.this.onClosed(connection, cause);
+    }
+  }
+
+  private void onLoggedIn(Connection c, LoginResp resp) {
+    if (c != connection) {
+      return;
+    }
+    if (resp.getUserId() != 0) {
+      userId = resp.getUserId();
+    }
+    connectorId =
+        resp.getConnectorId().isEmpty() ? session.connector().id() : resp.getConnectorId();
+    connected = true;
+    log.debug("user {} logged in on connector {} as device {}", userId, connectorId, deviceId());
+    CompletableFuture<LoginResp> result = loginResult;
+    loginResult = null;
+    if (closed) {
+      c.close();
+    }
+    complete(result, resp);
+  }
+
+  private void onLoginFailed(Connection c, Throwable cause) {
+    if (c != connection) {
+      return;
+    }
+    connection = null;
+    CompletableFuture<LoginResp> result = loginResult;
+    loginResult = null;
+    log.debug("login of device {} failed: {}", deviceId(), cause.toString());
+    if (result != null) {
+      fail(result, cause);
+    }
+  }
+
+  private void onClosed(Connection c, Throwable cause) {
+    if (c != connection) {
+      return;
+    }
+    connection = null;
+    connected = false;
+    log.debug("user {} device {} disconnected: {}", userId, deviceId(), String.valueOf(cause));
+    pending.failAll(
+        cause == null
+            ? new ConnectionClosedException("client closed")
+            : new ConnectionClosedException("connection ended: " + cause.getMessage(), cause));
+    dispatch(() -> listener.onDisconnected(cause));
+  }
+
+  private void onFrame(Connection c, Frame frame) {
+    switch (frame.getBodyCase()) {
+      case CHAT_MSG -> onChat(frame.getChatMsg());
+      case ACK_MSG -> onAck(frame.getRequestId(), frame.getAckMsg());
+      case ERROR -> onError(frame.getError());
+      case KICK -> dispatch(() -> listener.onKicked(frame.getKick()));
+      case SYNC_RESP -> onSyncResp(frame.getSyncResp());
+      default -> log.debug("frame {} ignored", frame.getBodyCase());
+    }
+  }
+
+  // ---- inbound ---------------------------------------------------------------------------------
+
+  private void onChat(ChatMsg msg) {
+    long self = userId;
+    if (msg.getFromId() != self) {
+      connection.write(
+          Frame.newBuilder()
+              .setAckMsg(
+                  AckMsg.newBuilder()
+                      .setMsgType(MsgType.DELIVERED)
+                      .setDestId(msg.getFromId())
+                      .setAckMsgId(msg.getId())
+                      .setConversationId(msg.getConversationId())
+                      .setSeq(msg.getSeq())
+                      .setClientMsgId(msg.getClientMsgId()))
+              .build());
+    }
+    InboundSequencer.Outcome outcome = sequencer.accept(msg);
+    switch (outcome.status()) {
+      case DUPLICATE -> log.debug("duplicate message {} acknowledged again", msg.getId());
+      case HELD -> armReleaseTimer();
+      case SURFACED -> surface(outcome.surfaced());
+    }
+  }
+
+  private void onAck(long requestId, AckMsg ack) {
+    if (ack.getMsgType() == MsgType.SENT) {
+      onSent(requestId, ack);
+      return;
+    }
+    if (!seenReceipts.add(ack.getId())) {
+      log.debug("duplicate receipt {} ignored", ack.getId());
+      return;
+    }
+    dispatch(() -> listener.onReceipt(ack));
+  }
+
+  private void onSent(long requestId, AckMsg ack) {
+    // Our own message occupies that seq: without this the peer's next one would look like a gap.
+    List<ChatMsg> unblocked =
+        ack.getConversationId().isEmpty() || ack.getSeq() <= 0
+            ? List.of()
+            : sequencer.acceptOwn(ack.getConversationId(), ack.getSeq(), ack.getAckMsgId());
+    // Completed before the messages it may have unblocked are surfaced.
+    if (!pending.complete(ack, requestId)) {
+      log.debug("SENT for {} without a pending send (timed out?)", ack.getClientMsgId());
+    }
+    surface(unblocked);
+  }
+
+  private void onError(Error error) {
+    boolean forASend =
+        pending.fail(
+            error.getClientMsgId(),
+            error.getRequestId(),
+            new ServerErrorException(error.getCode(), error.getMessage()));
+    if (!forASend) {
+      dispatch(() -> listener.onError(error));
+    }
+  }
+
+  /**
+   * Messages and receipts in a sync page are handled exactly like pushed ones. Requesting pages and
+   * keeping the cursor is the sync issue's job (see {@link LoggingGapListener}).
+   */
+  private void onSyncResp(SyncResp resp) {
+    for (ChatMsg m : resp.getMessagesList()) {
+      onChat(m);
+    }
+    for (AckMsg a : resp.getAcksList()) {
+      onAck(0, a);
+    }
+  }
+
+  private void surface(List<ChatMsg> messages) {
+    for (ChatMsg m : messages) {
+      dispatch(() -> listener.onMessage(m));
+    }
+  }
+
+  /** One timer for all held messages: their deadlines only grow, so the earliest is due first. */
+  private void armReleaseTimer() {
+    if (releaseTimer != null && !releaseTimer.isDone()) {
+      return;
+    }
+    OptionalLong next = sequencer.nextExpiryMillis();
+    if (next.isEmpty()) {
+      return;
+    }
+    long delay = Math.max(1, next.getAsLong() - System.currentTimeMillis());
+    releaseTimer =
+        loop.schedule(
+            () -> {
+              releaseTimer = null;
+              surface(sequencer.releaseExpired());
+              armReleaseTimer();
+            },
+            delay,
+            TimeUnit.MILLISECONDS);
+  }
+
+  // ---- sending (event loop)
+  // ----------------------------------------------------------------------
+
+  private void sendOnLoop(ChatMsg msg, CompletableFuture<AckMsg> result) {
+    if (!isReady()) {
+      fail(result, new ConnectionClosedException(closed ? "client is closed" : "not connected"));
+      return;
+    }
+    String clientMsgId = msg.getClientMsgId();
+    long requestId = requestIds.incrementAndGet();
+    pending.add(clientMsgId, requestId, result);
+    connection
+        .write(Frame.newBuilder().setRequestId(requestId).setChatMsg(msg).build())
+        .addListener(
+            f -> {
+              if (!f.isSuccess()) {
+                pending.fail(
+                    clientMsgId,
+                    requestId,
+                    new ConnectionClosedException("could not write the message", f.cause()));
+              }
+            });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private boolean isReady() {
+    return connection != null && connection.isReady();
+  }
+
+  /** Runs {@code task} on the loop, failing {@code result} if the loop is gone. */
+  private void onLoop(CompletableFuture<?> result, Runnable task) {
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(new ConnectionClosedException("client is closed", e));
+    }
+  }
+
+  /** Runs on the client's serial callback executor, never on the event loop. */
+  private void dispatch(Runnable callback) {
+    try {
+      callbacks.execute(callback);
+    } catch (RejectedExecutionException e) {
+      log.debug("callback dropped: client closed", e);
+    }
+  }
+
+  private <T> void complete(CompletableFuture<T> f, T value) {
+    dispatchOrRun(() -> f.complete(value));
+  }
+
+  private void fail(CompletableFuture<?> f, Throwable cause) {
+    dispatchOrRun(() -> f.completeExceptionally(cause));
+  }
+
+  /** Future completions must happen even after close (the callback thread may be gone). */
+  private void dispatchOrRun(Runnable completion) {
+    try {
+      callbacks.execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run();
+    }
+  }
+
+  /** Gap handling of the walking skeleton: log; the sync issue replaces this with a SyncReq. */
+  private final class LoggingGapListener implements GapListener {
+    @Override
+    public void onGapDetected(String conversationId, long fromSeq, long toSeq) {
+      log.debug("user {}: gap {}..{} in {}, holding back", userId, fromSeq, toSeq, conversationId);
+    }
+
+    @Override
+    public void onGapSkipped(String conversationId, long fromSeq, long toSeq) {
+      log.debug("user {}: gap {}..{} in {} skipped", userId, fromSeq, toSeq, conversationId);
+    }
+  }
+}

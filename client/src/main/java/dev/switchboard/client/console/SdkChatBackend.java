@@ -1,0 +1,59 @@
+package dev.switchboard.client.console;
+
+import dev.switchboard.client.SwitchboardClient;
+import dev.switchboard.client.rest.AccountApi;
+import dev.switchboard.client.rest.LoginSession;
+import dev.switchboard.client.rest.OnlineUsers;
+import dev.switchboard.client.rest.UserProfile;
+import dev.switchboard.proto.AckMsg;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ChatBackend} over a real {@link SwitchboardClient} and {@link AccountApi}. */
+final class SdkChatBackend implements ChatBackend {
+
+  private final SwitchboardClient client;
+  private final AccountApi api;
+  private final LoginSession session;
+
+  SdkChatBackend(SwitchboardClient client, AccountApi api, LoginSession session) {
+    this.client = client;
+    this.api = api;
+    this.session = session;
+  }
+
+  @Override
+  public long userId() {
+    return session.userId();
+  }
+
+  @Override
+  public boolean isConnected() {
+    return client.isConnected();
+  }
+
+  @Override
+  public CompletableFuture<AckMsg> sendText(long destUserId, String text) {
+    return client.sendText(destUserId, text);
+  }
+
+  @Override
+  public void markRead(String conversationId, long seq) {
+    client.markRead(conversationId, seq);
+  }
+
+  @Override
+  public Optional<UserProfile> findUser(String username) {
+    return api.findUserByUsername(session.token(), username);
+  }
+
+  @Override
+  public Optional<UserProfile> userById(long userId) {
+    return api.userById(session.token(), userId);
+  }
+
+  @Override
+  public OnlineUsers onlineUsers(int limit) {
+    return api.onlineUsers(session.token(), limit);
+  }
+}

@@ -1,0 +1,293 @@
+package dev.switchboard.client.inbound;
+
+import dev.switchboard.proto.ChatMsg;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns the messages a connection receives into the messages an application should show: each id
+ * once, and within a conversation in seq order.
+ *
+ * <p>Rules, per conversation:
+ *
+ * <ul>
+ *   <li>An id seen before (within the last {@code dedupCapacity} ids) is a {@link
+ *       Status#DUPLICATE}: the caller acknowledges it again but never shows it again.
+ *   <li>The first message of a conversation seen in this session, or the one with seq = last
+ *       surfaced + 1, is surfaced at once, followed by any held successors that are now contiguous.
+ *   <li>A message beyond a gap (seq &gt; last + 1) is {@link Status#HELD} for up to {@code
+ *       holdBack}, waiting for the gap to fill; after that {@link #releaseExpired()} surfaces it
+ *       (and everything held before it) in seq order anyway, and the {@link GapListener} hears
+ *       about the skipped seqs.
+ *   <li>A never-seen id with seq &lt;= last surfaced is a late arrival (it filled a gap that was
+ *       already skipped): surfaced at once, never dropped.
+ *   <li>A message without seq (0) is surfaced at once and does not touch the order.
+ *   <li>This client's own messages never arrive as pushes, yet they take seqs of the conversation:
+ *       {@link #acceptOwn} records them (from their SENT receipt) so that the peer's next message
+ *       is not mistaken for one after a gap.
+ * </ul>
+ *
+ * <p>Time comes from an injected {@link InstantSource} so tests drive hold-back expiry without
+ * sleeping. Not thread-safe: the client confines it to its event loop.
+ */
+public final class InboundSequencer {
+
+  /** What {@link #accept} did with a message. */
+  public enum Status {
+    /** Seen before: acknowledge again, show nothing. */
+    DUPLICATE,
+    /** Waiting for a gap to fill; shown later by {@link #accept} or {@link #releaseExpired()}. */
+    HELD,
+    /** {@link Outcome#surfaced()} lists what to show now, in order. */
+    SURFACED
+  }
+
+  /** The result of {@link #accept}: its status and the messages to show now, in order. */
+  public record Outcome(Status status, List<ChatMsg> surfaced) {
+    static final Outcome DUPLICATE = new Outcome(Status.DUPLICATE, List.of());
+    static final Outcome HELD = new Outcome(Status.HELD, List.of());
+  }
+
+  /** How many surfaced (seq, id) pairs each conversation keeps for READ receipts. */
+  private static final int RECENT_SEQS = 16;
+
+  private final long holdBackMillis;
+  private final InstantSource clock;
+  private final GapListener gapListener;
+  private final RecentIds seenIds;
+  private final Map<String, Conversation> conversations = new HashMap<>();
+  private final Set<Conversation> waiting = new LinkedHashSet<>();
+
+  public InboundSequencer(
+      Duration holdBack, int dedupCapacity, InstantSource clock, GapListener gapListener) {
+    if (holdBack.isNegative()) {
+      throw new IllegalArgumentException("holdBack must not be negative: " + holdBack);
+    }
+    this.holdBackMillis = holdBack.toMillis();
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.gapListener = Objects.requireNonNull(gapListener, "gapListener");
+    this.seenIds = new RecentIds(dedupCapacity);
+  }
+
+  /** Takes one received message; see the class comment for the rules. */
+  public Outcome accept(ChatMsg msg) {
+    if (!seenIds.add(msg.getId())) {
+      return Outcome.DUPLICATE;
+    }
+    long seq = msg.getSeq();
+    if (seq <= 0 || msg.getConversationId().isEmpty()) {
+      return new Outcome(Status.SURFACED, List.of(msg));
+    }
+    Conversation conv = conversations.get(msg.getConversationId());
+    if (conv == null) {
+      conv = new Conversation(msg.getConversationId());
+      conversations.put(conv.id, conv);
+      List<ChatMsg> out = new ArrayList<>(1);
+      conv.surface(msg, out);
+      return new Outcome(Status.SURFACED, out);
+    }
+    if (seq <= conv.lastSeq) {
+      // Late arrival (its gap was skipped) or a second id for a seq (a server bug): never drop.
+      List<ChatMsg> out = new ArrayList<>(1);
+      conv.surfaceLate(msg, out);
+      return new Outcome(Status.SURFACED, out);
+    }
+    if (seq == conv.lastSeq + 1) {
+      List<ChatMsg> out = new ArrayList<>(1);
+      conv.surface(msg, out);
+      conv.drainContiguous(out);
+      if (conv.held.isEmpty()) {
+        waiting.remove(conv);
+      }
+      return new Outcome(Status.SURFACED, out);
+    }
+    if (conv.held.containsKey(seq)) {
+      // Same seq under a different id: a protocol violation; show it rather than lose it.
+      return new Outcome(Status.SURFACED, List.of(msg));
+    }
+    hold(conv, seq, msg.getId(), msg);
+    return Outcome.HELD;
+  }
+
+  /**
+   * Records that this client's own message (learned from its SENT receipt) occupies {@code seq}: it
+   * is never surfaced (the application has it already), but it counts for the order, otherwise the
+   * peer's next message would look like it came after a gap. Returns held messages it unblocks, to
+   * surface now.
+   */
+  public List<ChatMsg> acceptOwn(String conversationId, long seq, long id) {
+    if (seq <= 0 || conversationId.isEmpty() || !seenIds.add(id)) {
+      return List.of();
+    }
+    Conversation conv = conversations.get(conversationId);
+    if (conv == null) {
+      conv = new Conversation(conversationId);
+      conversations.put(conv.id, conv);
+      conv.record(seq, id);
+      conv.lastSeq = seq;
+      return List.of();
+    }
+    if (seq <= conv.lastSeq) {
+      return List.of();
+    }
+    if (seq == conv.lastSeq + 1 || conv.held.containsKey(seq)) {
+      List<ChatMsg> out = new ArrayList<>();
+      conv.record(seq, id);
+      conv.lastSeq = Math.max(conv.lastSeq, seq);
+      conv.drainContiguous(out);
+      if (conv.held.isEmpty()) {
+        waiting.remove(conv);
+      }
+      return out;
+    }
+    hold(conv, seq, id, null);
+    return List.of();
+  }
+
+  private void hold(Conversation conv, long seq, long id, ChatMsg msgOrNull) {
+    Long below = conv.held.lowerKey(seq);
+    long holeFrom = (below == null ? conv.lastSeq : below) + 1;
+    conv.held.put(seq, new Held(seq, id, msgOrNull, clock.millis() + holdBackMillis));
+    waiting.add(conv);
+    if (holeFrom <= seq - 1) {
+      gapListener.onGapDetected(conv.id, holeFrom, seq - 1);
+    }
+  }
+
+  /**
+   * Surfaces held messages whose hold-back has passed, in seq order per conversation, together with
+   * everything held before them and the contiguous successors after them. Call it when {@link
+   * #nextExpiryMillis()} is reached (the client schedules that on its event loop).
+   */
+  public List<ChatMsg> releaseExpired() {
+    if (waiting.isEmpty()) {
+      return List.of();
+    }
+    long now = clock.millis();
+    List<ChatMsg> out = new ArrayList<>();
+    for (Iterator<Conversation> it = waiting.iterator(); it.hasNext(); ) {
+      Conversation conv = it.next();
+      long releaseUpTo = -1;
+      for (Held h : conv.held.values()) {
+        if (h.deadlineMillis <= now) {
+          releaseUpTo = h.seq; // entries are in seq order: the last expired one wins
+        }
+      }
+      if (releaseUpTo < 0) {
+        continue;
+      }
+      NavigableMap<Long, Held> released = conv.held.headMap(releaseUpTo, true);
+      for (Iterator<Held> h = released.values().iterator(); h.hasNext(); ) {
+        Held held = h.next();
+        if (held.seq > conv.lastSeq + 1) {
+          gapListener.onGapSkipped(conv.id, conv.lastSeq + 1, held.seq - 1);
+        }
+        conv.surface(held, out);
+        h.remove();
+      }
+      conv.drainContiguous(out);
+      if (conv.held.isEmpty()) {
+        it.remove();
+      }
+    }
+    return out;
+  }
+
+  /** When the earliest held message's hold-back ends (epoch millis), if any message is held. */
+  public OptionalLong nextExpiryMillis() {
+    long min = Long.MAX_VALUE;
+    for (Conversation conv : waiting) {
+      for (Held h : conv.held.values()) {
+        min = Math.min(min, h.deadlineMillis);
+      }
+    }
+    return min == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(min);
+  }
+
+  /** The highest seq surfaced in the conversation, 0 if none yet. */
+  public long lastSurfacedSeq(String conversationId) {
+    Conversation conv = conversations.get(conversationId);
+    return conv == null ? 0 : conv.lastSeq;
+  }
+
+  /** How many messages are held back in the conversation. */
+  public int heldCount(String conversationId) {
+    Conversation conv = conversations.get(conversationId);
+    return conv == null ? 0 : conv.held.size();
+  }
+
+  /** The id of a recently surfaced message of the conversation with that seq, for READ receipts. */
+  public OptionalLong messageIdAt(String conversationId, long seq) {
+    Conversation conv = conversations.get(conversationId);
+    return conv == null ? OptionalLong.empty() : conv.idAt(seq);
+  }
+
+  /** A message waiting for a gap; {@code msg} is null for this client's own (silent) message. */
+  private record Held(long seq, long id, ChatMsg msg, long deadlineMillis) {}
+
+  private static final class Conversation {
+    final String id;
+    long lastSeq;
+    final TreeMap<Long, Held> held = new TreeMap<>();
+    // Small ring of recently surfaced (seq, id) pairs.
+    final long[] recentSeqs = new long[RECENT_SEQS];
+    final long[] recentIds = new long[RECENT_SEQS];
+    int recentNext;
+
+    Conversation(String id) {
+      this.id = id;
+    }
+
+    void surface(ChatMsg msg, List<ChatMsg> out) {
+      lastSeq = Math.max(lastSeq, msg.getSeq());
+      surfaceLate(msg, out);
+    }
+
+    void surface(Held h, List<ChatMsg> out) {
+      lastSeq = Math.max(lastSeq, h.seq);
+      record(h.seq, h.id);
+      if (h.msg != null) {
+        out.add(h.msg);
+      }
+    }
+
+    void surfaceLate(ChatMsg msg, List<ChatMsg> out) {
+      record(msg.getSeq(), msg.getId());
+      out.add(msg);
+    }
+
+    void record(long seq, long id) {
+      recentSeqs[recentNext] = seq;
+      recentIds[recentNext] = id;
+      recentNext = (recentNext + 1) % RECENT_SEQS;
+    }
+
+    void drainContiguous(List<ChatMsg> out) {
+      Map.Entry<Long, Held> next;
+      while ((next = held.firstEntry()) != null && next.getKey() <= lastSeq + 1) {
+        held.pollFirstEntry();
+        surface(next.getValue(), out);
+      }
+    }
+
+    OptionalLong idAt(long seq) {
+      for (int i = 0; i < RECENT_SEQS; i++) {
+        if (recentSeqs[i] == seq && recentIds[i] != 0) {
+          return OptionalLong.of(recentIds[i]);
+        }
+      }
+      return OptionalLong.empty();
+    }
+  }
+}
