@@ -1,0 +1,152 @@
+package dev.switchboard.launcher;
+
+import dev.switchboard.account.AccountApiConfig;
+import dev.switchboard.account.AccountApiServer;
+import dev.switchboard.common.config.Env;
+import dev.switchboard.connector.ConnectorConfig;
+import dev.switchboard.connector.ConnectorServer;
+import dev.switchboard.transfer.TransferConfig;
+import dev.switchboard.transfer.TransferServer;
+import dev.switchboard.userstatus.UserStatusConfig;
+import dev.switchboard.userstatus.UserStatusServer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every Switchboard service in this JVM, wired to the given infrastructure: user-status, the
+ * transfers, account-api and the connectors, each the same server class that runs as its own
+ * process in production, built from the same IM_* settings. {@code ./im up} and the system tests
+ * run this.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
+
+  private final ClusterSettings settings;
+  private final Map<String, String> infrastructure;
+  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private UserStatusServer userStatus;
+  private final List<TransferServer> transfers = new ArrayList<>();
+  private AccountApiServer accountApi;
+  private final List<ConnectorServer> connectors = new ArrayList<>();
+
+  /**
+   * @param infrastructure IM_REDIS_URL, IM_MYSQL_URL, IM_MYSQL_USER, IM_MYSQL_PASSWORD,
+   *     IM_KAFKA_BOOTSTRAP and IM_ZK_CONNECT of the servers to use
+   */
+  public LocalCluster(ClusterSettings settings, Map<String, String> infrastructure) {
+    this.settings = settings;
+    this.infrastructure = Map.copyOf(infrastructure);
+  }
+
+  /** Starts the services in dependency order; on failure stops what already started. */
+  public LocalCluster start() throws Exception {
+    try {
+      userStatus = new UserStatusServer(UserStatusConfig.fromEnv(env(Map.of())));
+      startService(userStatus, userStatus::start);
+      for (int i = 1; i <= settings.transfers(); i++) {
+        TransferServer transfer =
+            new TransferServer(
+                TransferConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", "transfer-" + i))));
+        startService(transfer, transfer::start);
+        transfers.add(transfer);
+      }
+      accountApi =
+          new AccountApiServer(
+              AccountApiConfig.fromEnv(
+                  env(
+                      Map.of(
+                          "IM_HTTP_HOST", settings.httpHost(),
+                          "IM_HTTP_PORT", Integer.toString(settings.httpPort())))));
+      startService(accountApi, accountApi::start);
+      for (int i = 0; i < settings.connectorPorts().size(); i++) {
+        startConnector("conn-" + (i + 1), settings.connectorPorts().get(i));
+      }
+    } catch (Exception e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  /** Starts one more connector (e.g. to replace one a test killed). */
+  public ConnectorServer startConnector(String id, int clientPort) throws Exception {
+    ConnectorServer connector =
+        new ConnectorServer(
+            ConnectorConfig.fromEnv(
+                env(
+                    Map.of(
+                        "IM_CONNECTOR_ID",
+                        id,
+                        "IM_CONNECTOR_PORT",
+                        Integer.toString(clientPort)))));
+    startService(connector, connector::start);
+    connectors.add(connector);
+    return connector;
+  }
+
+  /** The services share no interface; each brings its own start. */
+  @FunctionalInterface
+  private interface Start {
+    void run() throws Exception;
+  }
+
+  private void startService(AutoCloseable service, Start start) throws Exception {
+    long startedAt = System.nanoTime();
+    start.run();
+    running.push(service);
+    log.debug(
+        "started {} in {} ms",
+        service.getClass().getSimpleName(),
+        (System.nanoTime() - startedAt) / 1_000_000);
+  }
+
+  private Env env(Map<String, String> own) {
+    Map<String, String> values = new HashMap<>(infrastructure);
+    values.put("IM_JWT_SECRET", settings.jwtSecret());
+    values.put("IM_PROFILE", "dev");
+    values.put("IM_ADVERTISE_HOST", "127.0.0.1");
+    values.put("IM_METRICS_PORT", "0");
+    values.putAll(settings.overrides());
+    values.putAll(own);
+    return Env.of(values);
+  }
+
+  public String accountApiUrl() {
+    return "http://" + settings.httpHost() + ":" + accountApi.port();
+  }
+
+  public UserStatusServer userStatus() {
+    return userStatus;
+  }
+
+  public List<TransferServer> transfers() {
+    return List.copyOf(transfers);
+  }
+
+  public List<ConnectorServer> connectors() {
+    return List.copyOf(connectors);
+  }
+
+  public AccountApiServer accountApi() {
+    return accountApi;
+  }
+
+  /** Stops the services in reverse start order; each gets its own bounded graceful stop. */
+  @Override
+  public void close() {
+    while (!running.isEmpty()) {
+      AutoCloseable service = running.pop();
+      try {
+        service.close();
+      } catch (Exception e) {
+        log.warn("stopping {} failed: {}", service.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}
