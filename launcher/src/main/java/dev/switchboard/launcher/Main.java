@@ -1,6 +1,7 @@
 package dev.switchboard.launcher;
 
 import picocli.CommandLine;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine.Command;
 
 /** {@code ./im}: the local launcher. */
@@ -13,6 +14,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // One log format for everything in this JVM, Tomcat's java.util.logging included.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     CommandLine commandLine =
         new CommandLine(new Main()).addSubcommand("up", new UpCommand(System.out));
     commandLine.setExecutionExceptionHandler(
