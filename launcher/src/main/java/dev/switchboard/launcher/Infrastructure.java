@@ -14,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,118 +29,90 @@ public final class Infrastructure implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Infrastructure.class);
   private static final int REACHABLE_TIMEOUT_MS = 3_000;
 
-  private final Map<String, String> settings;
-  private final Map<String, String> descriptions;
-  private final Deque<AutoCloseable> started;
+  private final Map<String, String> settings = new LinkedHashMap<>();
+  private final Map<String, String> descriptions = new LinkedHashMap<>();
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
-  private Infrastructure(
-      Map<String, String> settings,
-      Map<String, String> descriptions,
-      Deque<AutoCloseable> started) {
-    this.settings = Map.copyOf(settings);
-    this.descriptions = descriptions;
-    this.started = started;
-  }
+  private Infrastructure() {}
 
   public static Infrastructure start(Path dataDir, Env env) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    Map<String, String> descriptions = new LinkedHashMap<>();
-    Deque<AutoCloseable> started = new ArrayDeque<>();
+    Infrastructure infrastructure = new Infrastructure();
     try {
-      startZooKeeper(dataDir, env, settings, descriptions, started);
-      startRedis(dataDir, env, settings, descriptions, started);
-      startMariaDb(dataDir, env, settings, descriptions, started);
-      startKafka(dataDir, env, settings, descriptions, started);
+      infrastructure.zooKeeper(dataDir, env);
+      infrastructure.redis(dataDir, env);
+      infrastructure.mariaDb(dataDir, env);
+      infrastructure.kafka(dataDir, env);
     } catch (RuntimeException e) {
-      closeAll(started);
+      infrastructure.close();
       throw e;
     }
-    return new Infrastructure(settings, descriptions, started);
+    return infrastructure;
   }
 
-  private static void startZooKeeper(
-      Path dataDir,
-      Env env,
-      Map<String, String> settings,
-      Map<String, String> descriptions,
-      Deque<AutoCloseable> started) {
-    String external = env.get("IM_ZK_CONNECT").orElse(null);
-    if (external != null) {
-      requireReachable("IM_ZK_CONNECT", external.split(",")[0]);
-      settings.put("IM_ZK_CONNECT", external);
-      descriptions.put("ZooKeeper", external + " (external)");
+  private void zooKeeper(Path dataDir, Env env) {
+    if (useExternal(env, "IM_ZK_CONNECT", "ZooKeeper", value -> value.split(",")[0])) {
       return;
     }
-    EmbeddedZooKeeper zk = EmbeddedZooKeeper.start(dataDir.resolve("zookeeper"), 0);
-    started.push(zk);
-    settings.put("IM_ZK_CONNECT", zk.connectString());
-    descriptions.put("ZooKeeper", zk.connectString() + " (embedded)");
+    EmbeddedZooKeeper zk = started(EmbeddedZooKeeper.start(dataDir.resolve("zookeeper"), 0));
+    use("IM_ZK_CONNECT", zk.connectString(), "ZooKeeper", "embedded");
   }
 
-  private static void startRedis(
-      Path dataDir,
-      Env env,
-      Map<String, String> settings,
-      Map<String, String> descriptions,
-      Deque<AutoCloseable> started) {
-    String external = env.get("IM_REDIS_URL").orElse(null);
-    if (external != null) {
-      URI uri = URI.create(external);
-      requireReachable(
-          "IM_REDIS_URL", uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort()));
-      settings.put("IM_REDIS_URL", external);
-      descriptions.put("Redis", external + " (external)");
+  private void redis(Path dataDir, Env env) {
+    if (useExternal(env, "IM_REDIS_URL", "Redis", value -> hostPort(URI.create(value), 6379))) {
       return;
     }
-    EmbeddedRedis redis = EmbeddedRedis.start(dataDir.resolve("redis"), 0);
-    started.push(redis);
-    settings.put("IM_REDIS_URL", redis.url());
-    descriptions.put("Redis", redis.url() + " (embedded)");
+    EmbeddedRedis redis = started(EmbeddedRedis.start(dataDir.resolve("redis"), 0));
+    use("IM_REDIS_URL", redis.url(), "Redis", "embedded");
   }
 
-  private static void startMariaDb(
-      Path dataDir,
-      Env env,
-      Map<String, String> settings,
-      Map<String, String> descriptions,
-      Deque<AutoCloseable> started) {
-    String external = env.get("IM_MYSQL_URL").orElse(null);
-    if (external != null) {
-      URI uri = URI.create(external.substring("jdbc:".length()));
-      requireReachable(
-          "IM_MYSQL_URL", uri.getHost() + ":" + (uri.getPort() < 0 ? 3306 : uri.getPort()));
-      settings.put("IM_MYSQL_URL", external);
+  private void mariaDb(Path dataDir, Env env) {
+    if (useExternal(
+        env,
+        "IM_MYSQL_URL",
+        "MySQL",
+        value -> hostPort(URI.create(value.replaceFirst("^jdbc:", "")), 3306))) {
       settings.put("IM_MYSQL_USER", env.get("IM_MYSQL_USER", "root"));
       settings.put("IM_MYSQL_PASSWORD", env.get("IM_MYSQL_PASSWORD", ""));
-      descriptions.put("MySQL", external + " (external)");
       return;
     }
-    EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), 0);
-    started.push(mariaDb);
-    String url = mariaDb.jdbcUrl(DATABASE);
-    settings.put("IM_MYSQL_URL", url);
+    EmbeddedMariaDb mariaDb = started(EmbeddedMariaDb.start(dataDir.resolve("mariadb"), 0));
+    use("IM_MYSQL_URL", mariaDb.jdbcUrl(DATABASE), "MySQL", "embedded MariaDB");
     settings.put("IM_MYSQL_USER", mariaDb.user());
     settings.put("IM_MYSQL_PASSWORD", mariaDb.password());
-    descriptions.put("MySQL", url + " (embedded MariaDB)");
   }
 
-  private static void startKafka(
-      Path dataDir,
-      Env env,
-      Map<String, String> settings,
-      Map<String, String> descriptions,
-      Deque<AutoCloseable> started) {
-    String external = env.get("IM_KAFKA_BOOTSTRAP").orElse(null);
-    if (external != null) {
-      requireReachable("IM_KAFKA_BOOTSTRAP", external.split(",")[0]);
-      settings.put("IM_KAFKA_BOOTSTRAP", external);
-      descriptions.put("Kafka", external + " (external)");
+  private void kafka(Path dataDir, Env env) {
+    if (useExternal(env, "IM_KAFKA_BOOTSTRAP", "Kafka", value -> value.split(",")[0])) {
       return;
     }
-    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
-    started.push(kafka);
-    settings.put("IM_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-    descriptions.put("Kafka", kafka.bootstrapServers() + " (embedded KRaft)");
+    EmbeddedKafka kafka = started(EmbeddedKafka.start(dataDir.resolve("kafka"), 0));
+    use("IM_KAFKA_BOOTSTRAP", kafka.bootstrapServers(), "Kafka", "embedded KRaft");
+  }
+
+  /** Uses the server the setting names, after checking that something listens there. */
+  private boolean useExternal(
+      Env env, String setting, String name, Function<String, String> firstHostPort) {
+    String external = env.get(setting).orElse(null);
+    if (external == null) {
+      return false;
+    }
+    requireReachable(setting, firstHostPort.apply(external));
+    use(setting, external, name, "external");
+    return true;
+  }
+
+  private void use(String setting, String value, String name, String kind) {
+    settings.put(setting, value);
+    descriptions.put(name, value + " (" + kind + ")");
+  }
+
+  private <T extends AutoCloseable> T started(T server) {
+    started.push(server);
+    return server;
+  }
+
+  private static String hostPort(URI uri, int defaultPort) {
+    return uri.getHost() + ":" + (uri.getPort() < 0 ? defaultPort : uri.getPort());
   }
 
   /** Fails with the setting's name when nothing listens at {@code host:port}. */
@@ -165,20 +138,16 @@ public final class Infrastructure implements AutoCloseable {
 
   /** The IM_* settings that point the services at these servers. */
   public Map<String, String> settings() {
-    return settings;
+    return Map.copyOf(settings);
   }
 
   /** For the start-up banner: server name to address and whether it is embedded. */
   public Map<String, String> descriptions() {
-    return descriptions;
+    return java.util.Collections.unmodifiableMap(descriptions);
   }
 
   @Override
   public void close() {
-    closeAll(started);
-  }
-
-  private static void closeAll(Deque<AutoCloseable> started) {
     while (!started.isEmpty()) {
       AutoCloseable server = started.pop();
       try {

@@ -1,7 +1,7 @@
 package dev.switchboard.launcher;
 
-import picocli.CommandLine;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./im}: the local launcher. */
