@@ -4,6 +4,7 @@ import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.Kick;
+import dev.switchboard.proto.Notice;
 
 /**
  * What a {@link SwitchboardClient} tells the application. Every method has a no-op default.
@@ -25,6 +26,13 @@ public interface ClientListener {
 
   /** A DELIVERED or READ receipt from a peer. SENT is reported by the send future only. */
   default void onReceipt(AckMsg receipt) {}
+
+  /**
+   * A server-side event for this user, not part of any conversation: a friend request arrived, a
+   * request was accepted, a friend came online or went offline. Notices are not stored; a client
+   * that was offline reads the current state over REST (friend requests, friends with presence).
+   */
+  default void onNotice(Notice notice) {}
 
   /** An {@code Error} frame not tied to a pending send or the login. */
   default void onError(Error error) {}

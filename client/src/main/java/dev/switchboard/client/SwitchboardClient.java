@@ -420,6 +420,7 @@ public final class SwitchboardClient implements AutoCloseable {
       case ACK_MSG -> onAck(frame.getRequestId(), frame.getAckMsg());
       case ERROR -> onError(frame.getError());
       case KICK -> dispatch(() -> listener.onKicked(frame.getKick()));
+      case NOTICE -> dispatch(() -> listener.onNotice(frame.getNotice()));
       case SYNC_RESP -> onSyncResp(frame.getSyncResp());
       default -> log.debug("frame {} ignored", frame.getBodyCase());
     }

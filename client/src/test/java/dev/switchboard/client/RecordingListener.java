@@ -4,6 +4,7 @@ import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.Kick;
+import dev.switchboard.proto.Notice;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -13,6 +14,7 @@ final class RecordingListener implements ClientListener {
   final List<AckMsg> receipts = new CopyOnWriteArrayList<>();
   final List<Error> errors = new CopyOnWriteArrayList<>();
   final List<Kick> kicks = new CopyOnWriteArrayList<>();
+  final List<Notice> notices = new CopyOnWriteArrayList<>();
   final List<String> disconnects = new CopyOnWriteArrayList<>();
   final List<String> events = new CopyOnWriteArrayList<>();
   final List<String> threads = new CopyOnWriteArrayList<>();
@@ -28,6 +30,13 @@ final class RecordingListener implements ClientListener {
   public void onReceipt(AckMsg receipt) {
     receipts.add(receipt);
     events.add("receipt " + receipt.getMsgType());
+  }
+
+  @Override
+  public void onNotice(Notice notice) {
+    threads.add(Thread.currentThread().getName());
+    notices.add(notice);
+    events.add("notice " + notice.getType());
   }
 
   @Override

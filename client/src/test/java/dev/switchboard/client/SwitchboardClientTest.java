@@ -14,6 +14,8 @@ import dev.switchboard.proto.Kick;
 import dev.switchboard.proto.KickReason;
 import dev.switchboard.proto.LoginResp;
 import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.Notice;
+import dev.switchboard.proto.NoticeType;
 import dev.switchboard.proto.Ping;
 import io.netty.channel.EventLoopGroup;
 import java.net.ConnectException;
@@ -401,6 +403,38 @@ class SwitchboardClientTest {
             .setError(Error.newBuilder().setCode(ErrorCode.RATE_LIMITED).setMessage("slow down"))
             .build());
     await().atMost(WAIT).until(() -> listener.errors.size() == 1);
+  }
+
+  @Test
+  void notices_reachTheListener_inOrderWithMessages_offTheEventLoop() throws Exception {
+    connected();
+    Frame presence =
+        Frame.newBuilder()
+            .setNotice(
+                Notice.newBuilder()
+                    .setType(NoticeType.PRESENCE)
+                    .setFromUserId(BOB)
+                    .setOnline(true)
+                    .setAtMs(1234))
+            .build();
+    connector.send(presence);
+    connector.send(chat(101, 1));
+    connector.send(
+        Frame.newBuilder()
+            .setNotice(
+                Notice.newBuilder()
+                    .setType(NoticeType.FRIEND_REQUEST)
+                    .setFromUserId(1003)
+                    .setFriendRequestId(12)
+                    .setText("hi"))
+            .build());
+
+    await().atMost(WAIT).until(() -> listener.notices.size() == 2);
+    assertThat(listener.notices.get(0)).isEqualTo(presence.getNotice());
+    assertThat(listener.notices.get(1).getFriendRequestId()).isEqualTo(12);
+    assertThat(listener.events)
+        .containsExactly("notice PRESENCE", "message 1", "notice FRIEND_REQUEST");
+    assertThat(listener.threads).allMatch(t -> t.startsWith("switchboard-client-callbacks"));
   }
 
   @Test

@@ -145,7 +145,10 @@ public final class ConnectorServer implements AutoCloseable {
             deadline);
     registrar =
         new SessionRegistrar(
-            config.id(), presence, new ConnectorKicker(connectors, grpcChannels, deadline));
+            config.id(),
+            presence,
+            new ConnectorKicker(connectors, grpcChannels, deadline),
+            forwarder);
     Authenticator authenticator =
         new Authenticator(
             new TokenService(TokenService.decodeSecret(config.jwtSecret()), clock), presence);

@@ -2,6 +2,7 @@ package dev.switchboard.transfer;
 
 import dev.switchboard.common.config.ConfigException;
 import dev.switchboard.common.config.Env;
+import dev.switchboard.transfer.message.MessagePolicy;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -39,6 +40,13 @@ import java.util.UUID;
  *     so a known user stays cached until evicted
  * @param unknownUserTtl IM_UNKNOWN_USER_TTL (default 5s): how long "no such user" is believed, so a
  *     user registered a moment ago becomes reachable quickly
+ * @param messagePolicy IM_MESSAGE_POLICY, friends-only (default) or open: whether a chat message
+ *     needs a friendship; blocks refuse messages under both
+ * @param relationCacheSize IM_RELATION_CACHE_SIZE (default 100000): pairs whose relation is kept
+ * @param relationCacheTtl IM_RELATION_CACHE_TTL (default 60s): a cached relation is read again
+ *     after this long even without an InvalidateRelations call (a safety net, not the mechanism)
+ * @param friendListTtl IM_FRIEND_LIST_TTL (default 10s): how long a friend list for presence
+ *     notices is reused
  * @param maxClockBackward IM_MAX_CLOCK_BACKWARD (default 50ms): clock steps back beyond this make
  *     the id generator refuse instead of wait
  * @param shutdownTimeout IM_SHUTDOWN_TIMEOUT (default 10s), the bound on draining in-flight calls
@@ -67,6 +75,10 @@ public record TransferConfig(
     int pushQueueCapacity,
     int knownUsersCacheSize,
     Duration unknownUserTtl,
+    MessagePolicy messagePolicy,
+    int relationCacheSize,
+    Duration relationCacheTtl,
+    Duration friendListTtl,
     Duration maxClockBackward,
     Duration shutdownTimeout) {
 
@@ -99,6 +111,12 @@ public record TransferConfig(
     requireRange("IM_PUSH_QUEUE_CAPACITY", pushQueueCapacity, 1, 10_000_000);
     requireRange("IM_KNOWN_USERS_CACHE_SIZE", knownUsersCacheSize, 1, 100_000_000);
     requirePositive("IM_UNKNOWN_USER_TTL", unknownUserTtl);
+    if (messagePolicy == null) {
+      throw new ConfigException("IM_MESSAGE_POLICY must be friends-only or open");
+    }
+    requireRange("IM_RELATION_CACHE_SIZE", relationCacheSize, 1, 100_000_000);
+    requirePositive("IM_RELATION_CACHE_TTL", relationCacheTtl);
+    requirePositive("IM_FRIEND_LIST_TTL", friendListTtl);
     if (maxClockBackward == null || maxClockBackward.isNegative()) {
       throw new ConfigException("IM_MAX_CLOCK_BACKWARD must be >= 0");
     }
@@ -130,6 +148,12 @@ public record TransferConfig(
         env.getInt("IM_PUSH_QUEUE_CAPACITY", 10_000),
         env.getInt("IM_KNOWN_USERS_CACHE_SIZE", 100_000),
         env.getDuration("IM_UNKNOWN_USER_TTL", Duration.ofSeconds(5)),
+        MessagePolicy.parse(
+            "IM_MESSAGE_POLICY",
+            env.get("IM_MESSAGE_POLICY", MessagePolicy.FRIENDS_ONLY.configName())),
+        env.getInt("IM_RELATION_CACHE_SIZE", 100_000),
+        env.getDuration("IM_RELATION_CACHE_TTL", Duration.ofSeconds(60)),
+        env.getDuration("IM_FRIEND_LIST_TTL", Duration.ofSeconds(10)),
         env.getDuration("IM_MAX_CLOCK_BACKWARD", Duration.ofMillis(50)),
         env.getDuration("IM_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10)));
   }

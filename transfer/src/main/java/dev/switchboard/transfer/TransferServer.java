@@ -17,8 +17,14 @@ import dev.switchboard.transfer.ids.WorkerIdLease;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.TopicSetup;
 import dev.switchboard.transfer.message.ChatIntake;
+import dev.switchboard.transfer.message.PolicyCheck;
 import dev.switchboard.transfer.message.ReceiptRelay;
 import dev.switchboard.transfer.ops.TransferMetrics;
+import dev.switchboard.transfer.presence.PresenceNotifier;
+import dev.switchboard.transfer.relations.FriendDirectory;
+import dev.switchboard.transfer.relations.RelationCache;
+import dev.switchboard.transfer.relations.RelationChanges;
+import dev.switchboard.transfer.relations.RelationTables;
 import dev.switchboard.transfer.route.ConnectorPusher;
 import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.RouteLookup;
@@ -57,6 +63,9 @@ public final class TransferServer implements AutoCloseable {
   private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration PUSH_DRAIN_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Friend lists are reused for seconds only, so this bounds memory, not hit rate. */
+  private static final int FRIEND_LISTS_CACHED = 10_000;
 
   private final TransferConfig config;
   private final Clock clock;
@@ -148,9 +157,10 @@ public final class TransferServer implements AutoCloseable {
     GrpcChannels channels = new GrpcChannels();
     onClose("gRPC channels", channels::close);
 
+    RouteLookup routeLookup = new RouteLookup(userStatus, channels, config.routeLookupTimeout());
     PushDispatcher push =
         new PushDispatcher(
-            new RouteLookup(userStatus, channels, config.routeLookupTimeout()),
+            routeLookup,
             new ConnectorPusher(connectors, channels, config.deliverTimeout(), metrics),
             metrics,
             config.pushLanes(),
@@ -159,16 +169,27 @@ public final class TransferServer implements AutoCloseable {
 
     UserDirectory users =
         new UserDirectory(dataSource, config.knownUsersCacheSize(), config.unknownUserTtl());
+    RelationTables relationTables = new RelationTables(dataSource);
+    RelationCache relations =
+        new RelationCache(relationTables, config.relationCacheSize(), config.relationCacheTtl());
+    metrics.monitorRelations(relations);
+    FriendDirectory friends =
+        new FriendDirectory(relationTables::friendsOf, FRIEND_LISTS_CACHED, config.friendListTtl());
+    PolicyCheck policy = new PolicyCheck(config.messagePolicy(), relations);
     ChatIntake chats =
-        new ChatIntake(users, new MessageStore(dataSource), ids, messageLog, push, metrics, clock);
-    ReceiptRelay receipts = new ReceiptRelay(users, ids, messageLog, push, metrics, clock);
+        new ChatIntake(
+            users, policy, new MessageStore(dataSource), ids, messageLog, push, metrics, clock);
+    ReceiptRelay receipts = new ReceiptRelay(users, policy, ids, messageLog, push, metrics, clock);
+    PresenceNotifier presence = new PresenceNotifier(routeLookup, friends, push, metrics, clock);
 
     ExecutorService handlers = Executors.newFixedThreadPool(config.handlerThreads(), threads());
     onClose("handler threads", () -> stopPool(handlers));
     grpcServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .executor(handlers)
-            .addService(new TransferGrpcService(chats, receipts, metrics))
+            .addService(
+                new TransferGrpcService(
+                    chats, receipts, new RelationChanges(relations, friends), presence, metrics))
             .build()
             .start();
     onClose("gRPC server", this::stopGrpcServer);
@@ -183,12 +204,13 @@ public final class TransferServer implements AutoCloseable {
                 Map.of("grpc", grpcServer.getPort())));
     onClose("registration", registration::close);
     log.info(
-        "transfer {} serving on {}:{} (worker id {}, topic {}, metrics port {})",
+        "transfer {} serving on {}:{} (worker id {}, topic {}, message policy {}, metrics port {})",
         config.instanceId(),
         config.host(),
         grpcServer.getPort(),
         lease.workerId(),
         config.kafkaTopic(),
+        config.messagePolicy().configName(),
         metricsEndpoint.port());
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.common.config.ConfigException;
 import dev.switchboard.common.config.Env;
+import dev.switchboard.transfer.message.MessagePolicy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,24 @@ class TransferConfigTest {
     assertThat(config.port()).isZero();
     assertThat(config.deliverTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.instanceId()).startsWith("transfer-");
+    assertThat(config.messagePolicy()).isEqualTo(MessagePolicy.FRIENDS_ONLY);
+    assertThat(config.relationCacheTtl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.relationCacheSize()).isEqualTo(100_000);
+  }
+
+  @Test
+  void messagePolicy_isFriendsOnlyOrOpen() {
+    Map<String, String> env = required();
+    env.put("IM_MESSAGE_POLICY", "open");
+    assertThat(TransferConfig.fromEnv(Env.of(env)).messagePolicy()).isEqualTo(MessagePolicy.OPEN);
+    env.put("IM_MESSAGE_POLICY", "everyone");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IM_MESSAGE_POLICY");
+    env.put("IM_MESSAGE_POLICY", "friends-only");
+    env.put("IM_RELATION_CACHE_TTL", "0s");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .hasMessageContaining("IM_RELATION_CACHE_TTL");
   }
 
   @Test

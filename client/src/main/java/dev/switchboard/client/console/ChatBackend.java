@@ -1,8 +1,11 @@
 package dev.switchboard.client.console;
 
+import dev.switchboard.client.rest.Friend;
+import dev.switchboard.client.rest.FriendRequest;
 import dev.switchboard.client.rest.OnlineUsers;
 import dev.switchboard.client.rest.UserProfile;
 import dev.switchboard.proto.AckMsg;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -25,4 +28,19 @@ public interface ChatBackend {
   Optional<UserProfile> userById(long userId);
 
   OnlineUsers onlineUsers(int limit);
+
+  List<Friend> friends();
+
+  FriendRequest sendFriendRequest(long toUserId, String message);
+
+  /** Friend requests sent to this user that are still pending. */
+  List<FriendRequest> incomingFriendRequests();
+
+  FriendRequest acceptFriendRequest(long requestId);
+
+  FriendRequest rejectFriendRequest(long requestId);
+
+  void block(long userId);
+
+  void unblock(long userId);
 }

@@ -1,6 +1,8 @@
 package dev.switchboard.client.console;
 
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
 /** Parses a console line into a {@link Command}; pure, never throws. */
@@ -23,10 +25,19 @@ public final class CommandParser {
       return parseSend(s.substring(1));
     }
     if (s.startsWith(":")) {
-      String word = s.substring(1).split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+      String[] parts = s.substring(1).split("\\s+", 2);
+      String word = parts[0].toLowerCase(Locale.ROOT);
+      String args = parts.length > 1 ? parts[1].strip() : "";
       return switch (word) {
         case "q", "quit", "exit" -> new Command.Quit();
         case "olu" -> new Command.ListOnline();
+        case "friends" -> new Command.ListFriends();
+        case "add" -> parseAdd(args);
+        case "requests" -> new Command.ListRequests();
+        case "accept" -> parseRequestId("accept", args, Command.AcceptRequest::new);
+        case "reject" -> parseRequestId("reject", args, Command.RejectRequest::new);
+        case "block" -> parseUsernameOnly("block", args, Command.Block::new);
+        case "unblock" -> parseUsernameOnly("unblock", args, Command.Unblock::new);
         case "read" -> new Command.ToggleAutoRead();
         case "whoami" -> new Command.WhoAmI();
         case "help", "h", "?" -> new Command.Help();
@@ -35,6 +46,54 @@ public final class CommandParser {
       };
     }
     return new Command.Invalid("to send a message type @username text (type :help for commands)");
+  }
+
+  /** {@code :add username [message]}: the message is the rest of the line, if any. */
+  private static Command parseAdd(String args) {
+    int space = indexOfWhitespace(args);
+    String username = space < 0 ? args : args.substring(0, space);
+    String message = space < 0 ? "" : args.substring(space).strip();
+    Command.Invalid invalid = checkUsername("add", username, " [message]");
+    if (invalid != null) {
+      return invalid;
+    }
+    return new Command.AddFriend(username, message.isEmpty() ? null : message);
+  }
+
+  private static Command parseUsernameOnly(
+      String command, String args, Function<String, Command> make) {
+    if (indexOfWhitespace(args) >= 0) {
+      return new Command.Invalid("usage: :" + command + " <username>");
+    }
+    Command.Invalid invalid = checkUsername(command, args, "");
+    return invalid != null ? invalid : make.apply(args);
+  }
+
+  private static Command.Invalid checkUsername(String command, String username, String rest) {
+    if (username.isEmpty()) {
+      return new Command.Invalid("usage: :" + command + " <username>" + rest);
+    }
+    if (!USERNAME.matcher(username).matches()) {
+      return new Command.Invalid(
+          "not a valid user name: '" + username + "' (3..32 of A-Z a-z 0-9 _ . -)");
+    }
+    return null;
+  }
+
+  private static Command parseRequestId(String command, String args, LongFunction<Command> make) {
+    if (args.isEmpty()) {
+      return new Command.Invalid("usage: :" + command + " <request id> (see :requests)");
+    }
+    long id;
+    try {
+      id = Long.parseLong(args.startsWith("#") ? args.substring(1) : args);
+    } catch (NumberFormatException e) {
+      id = 0;
+    }
+    if (id <= 0) {
+      return new Command.Invalid("not a request id: '" + args + "' (see :requests)");
+    }
+    return make.apply(id);
   }
 
   private static Command parseSend(String rest) {

@@ -39,6 +39,55 @@ final class ConsoleFormat {
     return "! unknown user: " + username;
   }
 
+  /** A send refused with BLOCKED: the server does not say which side blocked. */
+  static String blocked(String peer) {
+    return "! " + peer + " blocked you or you blocked " + peer;
+  }
+
+  static String notFriends(String peer) {
+    return "! you and " + peer + " are not friends yet: :add " + peer;
+  }
+
+  /** {@code * bob wants to be your friend: "hi" (request 12, :accept 12)}. */
+  static String friendRequestNotice(String from, String text, long requestId) {
+    return "* "
+        + from
+        + " wants to be your friend"
+        + (text == null || text.isEmpty() ? "" : ": \"" + text + "\"")
+        + " (request "
+        + requestId
+        + ", :accept "
+        + requestId
+        + ")";
+  }
+
+  static String friendAccepted(String by) {
+    return "* " + by + " accepted your friend request";
+  }
+
+  static String presence(String who, boolean online) {
+    return online ? "* " + who + " is online" : "* " + who + " went offline";
+  }
+
+  /** One line of {@code :friends}: {@code bob (id 1002) online}. */
+  static String friend(String name, long userId, boolean online) {
+    return "  " + name + " (id " + userId + ") " + (online ? "online" : "offline");
+  }
+
+  /** One line of {@code :requests}: {@code #12 from bob: "hi" (:accept 12 / :reject 12)}. */
+  static String incomingRequest(long requestId, String from, String text) {
+    return "  #"
+        + requestId
+        + " from "
+        + from
+        + (text == null || text.isEmpty() ? "" : ": \"" + text + "\"")
+        + "  (:accept "
+        + requestId
+        + " / :reject "
+        + requestId
+        + ")";
+  }
+
   static String kicked(KickReason reason, String message) {
     String why =
         switch (reason) {

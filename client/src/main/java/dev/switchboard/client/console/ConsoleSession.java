@@ -5,6 +5,8 @@ import dev.switchboard.client.ConnectionClosedException;
 import dev.switchboard.client.ServerErrorException;
 import dev.switchboard.client.rest.ApiException;
 import dev.switchboard.client.rest.ApiUnreachableException;
+import dev.switchboard.client.rest.Friend;
+import dev.switchboard.client.rest.FriendRequest;
 import dev.switchboard.client.rest.OnlineUsers;
 import dev.switchboard.client.rest.UserProfile;
 import dev.switchboard.proto.AckMsg;
@@ -13,10 +15,12 @@ import dev.switchboard.proto.Error;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.Kick;
 import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.Notice;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -93,6 +97,20 @@ public final class ConsoleSession implements ClientListener {
       send(send.username(), send.text());
     } else if (command instanceof Command.ListOnline) {
       listOnline();
+    } else if (command instanceof Command.ListFriends) {
+      listFriends();
+    } else if (command instanceof Command.AddFriend add) {
+      addFriend(add.username(), add.message());
+    } else if (command instanceof Command.ListRequests) {
+      listRequests();
+    } else if (command instanceof Command.AcceptRequest accept) {
+      accept(accept.requestId());
+    } else if (command instanceof Command.RejectRequest reject) {
+      reject(reject.requestId());
+    } else if (command instanceof Command.Block block) {
+      block(block.username());
+    } else if (command instanceof Command.Unblock unblock) {
+      unblock(unblock.username());
     } else if (command instanceof Command.ToggleAutoRead) {
       autoRead = !autoRead;
       out.println("auto-read " + (autoRead ? "on" : "off"));
@@ -150,6 +168,12 @@ public final class ConsoleSession implements ClientListener {
       if (se.code() == ErrorCode.UNKNOWN_DESTINATION) {
         return ConsoleFormat.unknownUser(username);
       }
+      if (se.code() == ErrorCode.BLOCKED) {
+        return ConsoleFormat.blocked(username);
+      }
+      if (se.code() == ErrorCode.NOT_FRIENDS) {
+        return ConsoleFormat.notFriends(username);
+      }
       return "! not sent to " + username + ": " + se.getMessage();
     }
     if (cause instanceof TimeoutException) {
@@ -179,8 +203,137 @@ public final class ConsoleSession implements ClientListener {
     }
   }
 
+  private void listFriends() {
+    List<Friend> friends;
+    try {
+      friends = backend.friends();
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("list friends", e));
+      return;
+    }
+    if (friends.isEmpty()) {
+      out.println("no friends yet: :add <username> [message]");
+      return;
+    }
+    long online = friends.stream().filter(Friend::online).count();
+    out.println("friends: " + friends.size() + " (" + online + " online)");
+    for (Friend f : friends) {
+      users.remember(f.userId(), f.username());
+      out.println(ConsoleFormat.friend(f.username(), f.userId(), f.online()));
+    }
+  }
+
+  private void addFriend(String username, String message) {
+    Optional<Long> id = resolve(username);
+    if (id.isEmpty()) {
+      return;
+    }
+    try {
+      FriendRequest request = backend.sendFriendRequest(id.get(), message);
+      out.println("friend request sent to " + username + " (request " + request.id() + ")");
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("add " + username, e));
+    }
+  }
+
+  private void listRequests() {
+    List<FriendRequest> requests;
+    try {
+      requests = backend.incomingFriendRequests();
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("list friend requests", e));
+      return;
+    }
+    if (requests.isEmpty()) {
+      out.println("no pending friend requests");
+      return;
+    }
+    out.println("friend requests: " + requests.size());
+    for (FriendRequest r : requests) {
+      out.println(ConsoleFormat.incomingRequest(r.id(), users.nameOf(r.fromUserId()), r.message()));
+    }
+  }
+
+  private void accept(long requestId) {
+    try {
+      FriendRequest request = backend.acceptFriendRequest(requestId);
+      out.println("you and " + users.nameOf(request.fromUserId()) + " are friends now");
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("accept request " + requestId, e));
+    }
+  }
+
+  private void reject(long requestId) {
+    try {
+      FriendRequest request = backend.rejectFriendRequest(requestId);
+      out.println(
+          "friend request "
+              + requestId
+              + " from "
+              + users.nameOf(request.fromUserId())
+              + " rejected");
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("reject request " + requestId, e));
+    }
+  }
+
+  private void block(String username) {
+    Optional<Long> id = resolve(username);
+    if (id.isEmpty()) {
+      return;
+    }
+    try {
+      backend.block(id.get());
+      out.println("blocked " + username + ": no messages either way");
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("block " + username, e));
+    }
+  }
+
+  private void unblock(String username) {
+    Optional<Long> id = resolve(username);
+    if (id.isEmpty()) {
+      return;
+    }
+    try {
+      backend.unblock(id.get());
+      out.println("unblocked " + username);
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println(apiFailure("unblock " + username, e));
+    }
+  }
+
+  /** The id of {@code username}, or empty after printing why there is none. */
+  private Optional<Long> resolve(String username) {
+    try {
+      Optional<Long> id = users.idOf(username);
+      if (id.isEmpty()) {
+        out.println(ConsoleFormat.unknownUser(username));
+      }
+      return id;
+    } catch (ApiException | ApiUnreachableException e) {
+      out.println("! cannot look up " + username + ": " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String apiFailure(String what, RuntimeException e) {
+    if (e instanceof ApiException api) {
+      String detail = api.detail().isEmpty() ? api.title() : api.detail();
+      return "! cannot " + what + ": " + api.code() + (detail.isEmpty() ? "" : " (" + detail + ")");
+    }
+    return "! cannot " + what + ": " + e.getMessage();
+  }
+
   private void help() {
     out.println("  @username text   send text to username");
+    out.println("  :friends         list your friends, online or not");
+    out.println("  :add user [msg]  send a friend request (with an optional message)");
+    out.println("  :requests        friend requests waiting for you, with their ids");
+    out.println("  :accept id       accept friend request id");
+    out.println("  :reject id       reject friend request id");
+    out.println("  :block user      no messages either way with user");
+    out.println("  :unblock user    undo :block");
     out.println("  :olu             list online users");
     out.println(
         "  :read            toggle marking shown messages as read (now "
@@ -223,6 +376,26 @@ public final class ConsoleSession implements ClientListener {
       out.println(ConsoleFormat.delivered(users.nameOf(a.getFromId()), a.getSeq()));
     } else if (a.getMsgType() == MsgType.READ) {
       out.println(ConsoleFormat.read(users.nameOf(a.getFromId()), a.getSeq()));
+    }
+  }
+
+  @Override
+  public void onNotice(Notice notice) {
+    switch (notice.getType()) {
+      case FRIEND_REQUEST ->
+          out.println(
+              ConsoleFormat.friendRequestNotice(
+                  users.nameOf(notice.getFromUserId()),
+                  notice.getText(),
+                  notice.getFriendRequestId()));
+      case FRIEND_ACCEPTED ->
+          out.println(ConsoleFormat.friendAccepted(users.nameOf(notice.getFromUserId())));
+      case PRESENCE ->
+          out.println(
+              ConsoleFormat.presence(users.nameOf(notice.getFromUserId()), notice.getOnline()));
+      default -> {
+        // a notice type newer than this console: nothing to show
+      }
     }
   }
 

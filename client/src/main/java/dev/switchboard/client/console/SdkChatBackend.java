@@ -2,10 +2,13 @@ package dev.switchboard.client.console;
 
 import dev.switchboard.client.SwitchboardClient;
 import dev.switchboard.client.rest.AccountApi;
+import dev.switchboard.client.rest.Friend;
+import dev.switchboard.client.rest.FriendRequest;
 import dev.switchboard.client.rest.LoginSession;
 import dev.switchboard.client.rest.OnlineUsers;
 import dev.switchboard.client.rest.UserProfile;
 import dev.switchboard.proto.AckMsg;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -55,5 +58,42 @@ final class SdkChatBackend implements ChatBackend {
   @Override
   public OnlineUsers onlineUsers(int limit) {
     return api.onlineUsers(session.token(), limit);
+  }
+
+  @Override
+  public List<Friend> friends() {
+    return api.friends(session.token());
+  }
+
+  @Override
+  public FriendRequest sendFriendRequest(long toUserId, String message) {
+    return api.sendFriendRequest(session.token(), toUserId, message);
+  }
+
+  @Override
+  public List<FriendRequest> incomingFriendRequests() {
+    return api.friendRequests(session.token(), FriendRequest.Direction.IN).stream()
+        .filter(FriendRequest::isPending)
+        .toList();
+  }
+
+  @Override
+  public FriendRequest acceptFriendRequest(long requestId) {
+    return api.acceptFriendRequest(session.token(), requestId);
+  }
+
+  @Override
+  public FriendRequest rejectFriendRequest(long requestId) {
+    return api.rejectFriendRequest(session.token(), requestId);
+  }
+
+  @Override
+  public void block(long userId) {
+    api.block(session.token(), userId);
+  }
+
+  @Override
+  public void unblock(long userId) {
+    api.unblock(session.token(), userId);
   }
 }

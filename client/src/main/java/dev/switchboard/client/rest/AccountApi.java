@@ -30,8 +30,8 @@ import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
- * Client of account-api's REST contract ({@code /api/v1}): register, login, logout, profiles and
- * presence.
+ * Client of account-api's REST contract ({@code /api/v1}): register, login, logout, profiles,
+ * presence, friends, friend requests and blocks.
  *
  * <p>Every call exists twice: {@code xxxAsync} returns a future and never blocks (the benchmark
  * logs in thousands of users with it); {@code xxx} waits for it. Both fail with {@link
@@ -164,6 +164,95 @@ public final class AccountApi {
         .thenApply(PresenceList::presence);
   }
 
+  /** {@code GET /users/me}: the caller's own profile. */
+  public CompletableFuture<UserProfile> meAsync(String token) {
+    return call("GET", "/users/me", token, null, type(UserProfile.class));
+  }
+
+  /**
+   * {@code PATCH /users/me}: changes the fields that are not null. Completes with the updated
+   * profile, or null if the server answers without a body (204).
+   */
+  public CompletableFuture<UserProfile> updateMeAsync(
+      String token, String nickname, String avatarUrl) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (nickname != null) {
+      body.put("nickname", nickname);
+    }
+    if (avatarUrl != null) {
+      body.put("avatarUrl", avatarUrl);
+    }
+    return call("PATCH", "/users/me", token, body, type(UserProfile.class));
+  }
+
+  /**
+   * {@code POST /friend-requests}: asks {@code toUserId} to become friends; {@code message} may be
+   * null. A repeated request answers the existing one (200 instead of 201).
+   */
+  public CompletableFuture<FriendRequest> sendFriendRequestAsync(
+      String token, long toUserId, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("toUserId", toUserId);
+    if (message != null) {
+      body.put("message", message);
+    }
+    return call("POST", "/friend-requests", token, body, type(FriendRequest.class));
+  }
+
+  /** {@code GET /friend-requests?direction=in|out}. */
+  public CompletableFuture<List<FriendRequest>> friendRequestsAsync(
+      String token, FriendRequest.Direction direction) {
+    return this.<FriendRequestList>call(
+            "GET",
+            "/friend-requests?direction=" + direction.query(),
+            token,
+            null,
+            type(FriendRequestList.class))
+        .thenApply(FriendRequestList::requests);
+  }
+
+  /** {@code POST /friend-requests/{id}/accept}: the two are friends from now on. */
+  public CompletableFuture<FriendRequest> acceptFriendRequestAsync(String token, long requestId) {
+    return friendRequestAction(token, requestId, "accept");
+  }
+
+  /** {@code POST /friend-requests/{id}/reject}. */
+  public CompletableFuture<FriendRequest> rejectFriendRequestAsync(String token, long requestId) {
+    return friendRequestAction(token, requestId, "reject");
+  }
+
+  /** {@code POST /friend-requests/{id}/cancel}: withdraws a request this user sent. */
+  public CompletableFuture<FriendRequest> cancelFriendRequestAsync(String token, long requestId) {
+    return friendRequestAction(token, requestId, "cancel");
+  }
+
+  /** {@code GET /friends}: the friend list with each friend's presence. */
+  public CompletableFuture<List<Friend>> friendsAsync(String token) {
+    return this.<FriendList>call("GET", "/friends", token, null, type(FriendList.class))
+        .thenApply(FriendList::friends);
+  }
+
+  /** {@code DELETE /friends/{userId}}: ends the friendship (for both). */
+  public CompletableFuture<Void> removeFriendAsync(String token, long userId) {
+    return call("DELETE", "/friends/" + userId, token, null, null);
+  }
+
+  /** {@code PUT /blocks/{userId}}: no messages either way from now on. Idempotent. */
+  public CompletableFuture<Void> blockAsync(String token, long userId) {
+    return call("PUT", "/blocks/" + userId, token, null, null);
+  }
+
+  /** {@code DELETE /blocks/{userId}}. Idempotent. */
+  public CompletableFuture<Void> unblockAsync(String token, long userId) {
+    return call("DELETE", "/blocks/" + userId, token, null, null);
+  }
+
+  /** {@code GET /blocks}: the users this user blocked. */
+  public CompletableFuture<List<BlockedUser>> blockedUsersAsync(String token) {
+    return this.<BlockedList>call("GET", "/blocks", token, null, type(BlockedList.class))
+        .thenApply(BlockedList::blocked);
+  }
+
   // ---- blocking API ----------------------------------------------------------------------------
 
   public RegisteredUser register(String username, String password, String nickname) {
@@ -194,6 +283,54 @@ public final class AccountApi {
     return await(presenceAsync(token, userIds));
   }
 
+  public UserProfile me(String token) {
+    return await(meAsync(token));
+  }
+
+  public UserProfile updateMe(String token, String nickname, String avatarUrl) {
+    return await(updateMeAsync(token, nickname, avatarUrl));
+  }
+
+  public FriendRequest sendFriendRequest(String token, long toUserId, String message) {
+    return await(sendFriendRequestAsync(token, toUserId, message));
+  }
+
+  public List<FriendRequest> friendRequests(String token, FriendRequest.Direction direction) {
+    return await(friendRequestsAsync(token, direction));
+  }
+
+  public FriendRequest acceptFriendRequest(String token, long requestId) {
+    return await(acceptFriendRequestAsync(token, requestId));
+  }
+
+  public FriendRequest rejectFriendRequest(String token, long requestId) {
+    return await(rejectFriendRequestAsync(token, requestId));
+  }
+
+  public FriendRequest cancelFriendRequest(String token, long requestId) {
+    return await(cancelFriendRequestAsync(token, requestId));
+  }
+
+  public List<Friend> friends(String token) {
+    return await(friendsAsync(token));
+  }
+
+  public void removeFriend(String token, long userId) {
+    await(removeFriendAsync(token, userId));
+  }
+
+  public void block(String token, long userId) {
+    await(blockAsync(token, userId));
+  }
+
+  public void unblock(String token, long userId) {
+    await(unblockAsync(token, userId));
+  }
+
+  public List<BlockedUser> blockedUsers(String token) {
+    return await(blockedUsersAsync(token));
+  }
+
   /**
    * Waits for a future of this API and rethrows its failure unwrapped ({@link ApiException}, {@link
    * ApiUnreachableException}, ...).
@@ -219,6 +356,34 @@ public final class AccountApi {
     PresenceList {
       presence = presence == null ? List.of() : List.copyOf(presence);
     }
+  }
+
+  private record FriendRequestList(List<FriendRequest> requests) {
+    FriendRequestList {
+      requests = requests == null ? List.of() : List.copyOf(requests);
+    }
+  }
+
+  private record FriendList(List<Friend> friends) {
+    FriendList {
+      friends = friends == null ? List.of() : List.copyOf(friends);
+    }
+  }
+
+  private record BlockedList(List<BlockedUser> blocked) {
+    BlockedList {
+      blocked = blocked == null ? List.of() : List.copyOf(blocked);
+    }
+  }
+
+  private CompletableFuture<FriendRequest> friendRequestAction(
+      String token, long requestId, String action) {
+    return call(
+        "POST",
+        "/friend-requests/" + requestId + "/" + action,
+        token,
+        null,
+        type(FriendRequest.class));
   }
 
   private JavaType type(Class<?> cls) {

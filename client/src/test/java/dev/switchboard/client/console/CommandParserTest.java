@@ -74,4 +74,45 @@ class CommandParserTest {
     assertThat(CommandParser.parse("   ")).isEqualTo(new Command.Empty());
     assertThat(CommandParser.parse(null)).isEqualTo(new Command.Quit());
   }
+
+  @Test
+  void socialCommands_withoutArguments() {
+    assertThat(CommandParser.parse(":friends")).isEqualTo(new Command.ListFriends());
+    assertThat(CommandParser.parse(":requests")).isEqualTo(new Command.ListRequests());
+  }
+
+  @Test
+  void add_takesAUsernameAndAnOptionalMessage() {
+    assertThat(CommandParser.parse(":add bob")).isEqualTo(new Command.AddFriend("bob", null));
+    assertThat(CommandParser.parse(":ADD  bob   hi there "))
+        .isEqualTo(new Command.AddFriend("bob", "hi there"));
+    assertThat(CommandParser.parse(":add"))
+        .isEqualTo(new Command.Invalid("usage: :add <username> [message]"));
+    assertThat(((Command.Invalid) CommandParser.parse(":add b!b hi")).message())
+        .contains("not a valid user name");
+  }
+
+  @Test
+  void acceptAndReject_takeARequestId() {
+    assertThat(CommandParser.parse(":accept 12")).isEqualTo(new Command.AcceptRequest(12));
+    assertThat(CommandParser.parse(":accept #12")).isEqualTo(new Command.AcceptRequest(12));
+    assertThat(CommandParser.parse(":reject 7")).isEqualTo(new Command.RejectRequest(7));
+    assertThat(CommandParser.parse(":accept"))
+        .isEqualTo(new Command.Invalid("usage: :accept <request id> (see :requests)"));
+    assertThat(CommandParser.parse(":reject bob"))
+        .isEqualTo(new Command.Invalid("not a request id: 'bob' (see :requests)"));
+    assertThat(CommandParser.parse(":accept 0")).isInstanceOf(Command.Invalid.class);
+    assertThat(CommandParser.parse(":accept 99999999999999999999"))
+        .isInstanceOf(Command.Invalid.class);
+  }
+
+  @Test
+  void blockAndUnblock_takeExactlyOneUsername() {
+    assertThat(CommandParser.parse(":block bob")).isEqualTo(new Command.Block("bob"));
+    assertThat(CommandParser.parse(":unblock bob")).isEqualTo(new Command.Unblock("bob"));
+    assertThat(CommandParser.parse(":block"))
+        .isEqualTo(new Command.Invalid("usage: :block <username>"));
+    assertThat(CommandParser.parse(":unblock bob carol"))
+        .isEqualTo(new Command.Invalid("usage: :unblock <username>"));
+  }
 }

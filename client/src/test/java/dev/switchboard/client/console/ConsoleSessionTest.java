@@ -3,6 +3,9 @@ package dev.switchboard.client.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.client.ServerErrorException;
+import dev.switchboard.client.rest.ApiException;
+import dev.switchboard.client.rest.Friend;
+import dev.switchboard.client.rest.FriendRequest;
 import dev.switchboard.client.rest.OnlineUsers;
 import dev.switchboard.client.rest.UserProfile;
 import dev.switchboard.proto.AckMsg;
@@ -11,6 +14,8 @@ import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.Kick;
 import dev.switchboard.proto.KickReason;
 import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.Notice;
+import dev.switchboard.proto.NoticeType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,6 +35,7 @@ class ConsoleSessionTest {
 
   private static final long ALICE = 1001;
   private static final long BOB = 1002;
+  private static final long DAVE = 1003;
 
   private final StringWriter output = new StringWriter();
   private final FakeBackend backend = new FakeBackend();
@@ -155,14 +161,150 @@ class ConsoleSessionTest {
     assertThat(backend.sent).isEmpty();
   }
 
-  /** Answers like a small server with users alice and bob. */
+  @Test
+  void sendRefusedBecauseOfABlock_saysSoWithoutSayingWhoBlocked() throws IOException {
+    backend.refuseNextSend = ErrorCode.BLOCKED;
+    run("@bob hi\n");
+    assertThat(lines()).containsExactly("! bob blocked you or you blocked bob");
+  }
+
+  @Test
+  void sendRefusedBetweenStrangers_suggestsAFriendRequest() throws IOException {
+    backend.refuseNextSend = ErrorCode.NOT_FRIENDS;
+    run("@bob hi\n");
+    assertThat(lines()).containsExactly("! you and bob are not friends yet: :add bob");
+  }
+
+  @Test
+  void friends_areListedWithTheirOnlineState() throws IOException {
+    backend.friends.add(new Friend(BOB, "bob", "", null, true, null));
+    backend.friends.add(new Friend(DAVE, "dave", "", null, false, null));
+
+    run(":friends\n");
+
+    assertThat(lines())
+        .containsExactly(
+            "friends: 2 (1 online)", "  bob (id 1002) online", "  dave (id 1003) offline");
+  }
+
+  @Test
+  void noFriends_saysHowToAddOne() throws IOException {
+    run(":friends\n");
+    assertThat(lines()).containsExactly("no friends yet: :add <username> [message]");
+  }
+
+  @Test
+  void add_sendsAFriendRequestToTheResolvedUser() throws IOException {
+    run(":add bob hi there\n:add dave\n:add zed\n");
+
+    assertThat(backend.calls).containsExactly("request 1002 hi there", "request 1003 null");
+    assertThat(lines())
+        .containsExactly(
+            "friend request sent to bob (request 1)",
+            "friend request sent to dave (request 2)",
+            "! unknown user: zed");
+  }
+
+  @Test
+  void refusedFriendRequest_printsTheProblemCodeAndDetail() throws IOException {
+    backend.refuseNextApiCall =
+        new ApiException(
+            "POST /api/v1/friend-requests", 409, "already-friends", "Conflict", "you are friends");
+    run(":add bob\n");
+    assertThat(lines()).containsExactly("! cannot add bob: already-friends (you are friends)");
+  }
+
+  @Test
+  void requests_listsPendingIncomingRequestsWithIds_andAcceptAndRejectAnswerThem()
+      throws IOException {
+    backend.incoming.add(new FriendRequest(12, BOB, ALICE, "hi", "PENDING", null));
+    backend.incoming.add(new FriendRequest(13, DAVE, ALICE, null, "PENDING", null));
+
+    run(":requests\n:accept 12\n:reject 13\n:requests\n");
+
+    assertThat(backend.calls).containsExactly("accept 12", "reject 13");
+    assertThat(lines())
+        .containsExactly(
+            "friend requests: 2",
+            "  #12 from bob: \"hi\"  (:accept 12 / :reject 12)",
+            "  #13 from dave  (:accept 13 / :reject 13)",
+            "you and bob are friends now",
+            "friend request 13 from dave rejected",
+            "no pending friend requests");
+  }
+
+  @Test
+  void blockAndUnblock_resolveTheName() throws IOException {
+    run(":block bob\n:unblock bob\n:block zed\n");
+
+    assertThat(backend.calls).containsExactly("block 1002", "unblock 1002");
+    assertThat(lines())
+        .containsExactly(
+            "blocked bob: no messages either way", "unblocked bob", "! unknown user: zed");
+  }
+
+  @Test
+  void notices_areShownAsTheyHappen_withNames() {
+    session.onNotice(
+        Notice.newBuilder()
+            .setType(NoticeType.FRIEND_REQUEST)
+            .setFromUserId(BOB)
+            .setFriendRequestId(12)
+            .setText("hi")
+            .build());
+    session.onNotice(
+        Notice.newBuilder()
+            .setType(NoticeType.FRIEND_REQUEST)
+            .setFromUserId(DAVE)
+            .setFriendRequestId(13)
+            .build());
+    session.onNotice(
+        Notice.newBuilder().setType(NoticeType.FRIEND_ACCEPTED).setFromUserId(BOB).build());
+    session.onNotice(
+        Notice.newBuilder()
+            .setType(NoticeType.PRESENCE)
+            .setFromUserId(BOB)
+            .setOnline(true)
+            .build());
+    session.onNotice(
+        Notice.newBuilder()
+            .setType(NoticeType.PRESENCE)
+            .setFromUserId(BOB)
+            .setOnline(false)
+            .build());
+
+    assertThat(lines())
+        .containsExactly(
+            "* bob wants to be your friend: \"hi\" (request 12, :accept 12)",
+            "* dave wants to be your friend (request 13, :accept 13)",
+            "* bob accepted your friend request",
+            "* bob is online",
+            "* bob went offline");
+    assertThat(backend.idLookups).as("each name looked up once").containsExactly(BOB, DAVE);
+  }
+
+  @Test
+  void help_listsTheFriendCommands() throws IOException {
+    run(":help\n");
+    assertThat(output.toString())
+        .contains(":friends", ":add user [msg]", ":requests", ":accept id", ":reject id")
+        .contains(":block user", ":unblock user");
+  }
+
+  /** Answers like a small server with users alice, bob and dave. */
   private static final class FakeBackend implements ChatBackend {
-    final Map<String, Long> users = Map.of("alice", ALICE, "bob", BOB);
+    final Map<String, Long> users = Map.of("alice", ALICE, "bob", BOB, "dave", DAVE);
     final List<String> sent = new ArrayList<>();
     final List<String> lookups = new ArrayList<>();
+    final List<Long> idLookups = new ArrayList<>();
     final List<String> reads = new ArrayList<>();
+    final List<String> calls = new ArrayList<>();
+    final List<Friend> friends = new ArrayList<>();
+    final List<FriendRequest> incoming = new ArrayList<>();
     ErrorCode refuseNextSend;
+    ApiException refuseNextApiCall;
     long seq;
+    long requestIds;
 
     @Override
     public long userId() {
@@ -199,6 +341,7 @@ class ConsoleSessionTest {
 
     @Override
     public Optional<UserProfile> userById(long userId) {
+      idLookups.add(userId);
       return users.entrySet().stream()
           .filter(e -> e.getValue() == userId)
           .findFirst()
@@ -209,6 +352,62 @@ class ConsoleSessionTest {
     public OnlineUsers onlineUsers(int limit) {
       return new OnlineUsers(
           2, List.of(new UserProfile(ALICE, "alice", ""), new UserProfile(BOB, "bob", "")));
+    }
+
+    @Override
+    public List<Friend> friends() {
+      return List.copyOf(friends);
+    }
+
+    @Override
+    public FriendRequest sendFriendRequest(long toUserId, String message) {
+      refuseIfAsked();
+      calls.add("request " + toUserId + " " + message);
+      return new FriendRequest(++requestIds, ALICE, toUserId, message, "PENDING", null);
+    }
+
+    @Override
+    public List<FriendRequest> incomingFriendRequests() {
+      return List.copyOf(incoming);
+    }
+
+    @Override
+    public FriendRequest acceptFriendRequest(long requestId) {
+      calls.add("accept " + requestId);
+      return answer(requestId, "ACCEPTED");
+    }
+
+    @Override
+    public FriendRequest rejectFriendRequest(long requestId) {
+      calls.add("reject " + requestId);
+      return answer(requestId, "REJECTED");
+    }
+
+    @Override
+    public void block(long userId) {
+      refuseIfAsked();
+      calls.add("block " + userId);
+    }
+
+    @Override
+    public void unblock(long userId) {
+      calls.add("unblock " + userId);
+    }
+
+    private FriendRequest answer(long requestId, String status) {
+      FriendRequest request =
+          incoming.stream().filter(r -> r.id() == requestId).findFirst().orElseThrow();
+      incoming.remove(request);
+      return new FriendRequest(
+          requestId, request.fromUserId(), ALICE, request.message(), status, null);
+    }
+
+    private void refuseIfAsked() {
+      if (refuseNextApiCall != null) {
+        ApiException e = refuseNextApiCall;
+        refuseNextApiCall = null;
+        throw e;
+      }
     }
   }
 }

@@ -156,6 +156,113 @@ class AccountApiTest {
   }
 
   @Test
+  void me_andUpdateMe_readAndPatchTheOwnProfile_withAvatar() {
+    server.answer(
+        "GET /api/v1/users/me",
+        Answer.json(
+            200,
+            "{\"userId\":1001,\"username\":\"alice\",\"nickname\":\"Al\","
+                + "\"avatarUrl\":\"https://img/a.png\"}"));
+    server.answer(
+        "PATCH /api/v1/users/me",
+        Answer.json(
+            200,
+            "{\"userId\":1001,\"username\":\"alice\",\"nickname\":\"Ally\","
+                + "\"avatarUrl\":null}"));
+
+    assertThat(api.me("tok")).isEqualTo(new UserProfile(1001, "alice", "Al", "https://img/a.png"));
+    assertThat(api.updateMe("tok", "Ally", null)).isEqualTo(new UserProfile(1001, "alice", "Ally"));
+
+    CannedHttpServer.Request patch = server.requests().get(1);
+    assertThat(patch.method()).isEqualTo("PATCH");
+    assertThat(patch.authorization()).isEqualTo("Bearer tok");
+    assertThat(patch.body()).isEqualTo("{\"nickname\":\"Ally\"}");
+  }
+
+  @Test
+  void friendRequests_areSentListedAndAnswered() {
+    String request =
+        """
+        {"id":12,"fromUserId":1001,"toUserId":1002,"message":"hi","status":"%s",
+         "createdAt":"2030-01-02T03:04:05.123Z"}
+        """;
+    server.answer("POST /api/v1/friend-requests", Answer.json(201, request.formatted("PENDING")));
+    server.answer(
+        "GET /api/v1/friend-requests?direction=in",
+        Answer.json(200, "{\"requests\":[" + request.formatted("PENDING") + "]}"));
+    server.answer(
+        "GET /api/v1/friend-requests?direction=out", Answer.json(200, "{\"requests\":[]}"));
+    server.answer(
+        "POST /api/v1/friend-requests/12/accept", Answer.json(200, request.formatted("ACCEPTED")));
+    server.answer(
+        "POST /api/v1/friend-requests/12/reject", Answer.json(200, request.formatted("REJECTED")));
+    server.answer(
+        "POST /api/v1/friend-requests/12/cancel", Answer.json(200, request.formatted("CANCELLED")));
+
+    FriendRequest sent = api.sendFriendRequest("tok", 1002, "hi");
+    assertThat(sent)
+        .isEqualTo(
+            new FriendRequest(
+                12, 1001, 1002, "hi", "PENDING", Instant.parse("2030-01-02T03:04:05.123Z")));
+    assertThat(sent.isPending()).isTrue();
+    assertThat(server.requests().get(0).body()).isEqualTo("{\"toUserId\":1002,\"message\":\"hi\"}");
+    api.sendFriendRequest("tok", 1002, null);
+    assertThat(server.requests().get(1).body()).isEqualTo("{\"toUserId\":1002}");
+
+    assertThat(api.friendRequests("tok", FriendRequest.Direction.IN)).containsExactly(sent);
+    assertThat(api.friendRequests("tok", FriendRequest.Direction.OUT)).isEmpty();
+    assertThat(api.acceptFriendRequest("tok", 12).status()).isEqualTo(FriendRequest.ACCEPTED);
+    assertThat(api.rejectFriendRequest("tok", 12).status()).isEqualTo(FriendRequest.REJECTED);
+    assertThat(api.cancelFriendRequest("tok", 12).status()).isEqualTo(FriendRequest.CANCELLED);
+    assertThat(server.requests())
+        .allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer tok"));
+  }
+
+  @Test
+  void friendsAndBlocks_areListedAndChanged() {
+    server.answer(
+        "GET /api/v1/friends",
+        Answer.json(
+            200,
+            """
+            {"friends":[{"userId":1002,"username":"bob","nickname":"Bobby","avatarUrl":null,
+              "online":true,"since":"2030-01-01T00:00:00Z"}]}
+            """));
+    server.answer("DELETE /api/v1/friends/1002", new Answer(204, "text/plain", "", Duration.ZERO));
+    server.answer("PUT /api/v1/blocks/1003", new Answer(204, "text/plain", "", Duration.ZERO));
+    server.answer("DELETE /api/v1/blocks/1003", new Answer(204, "text/plain", "", Duration.ZERO));
+    server.answer(
+        "GET /api/v1/blocks",
+        Answer.json(
+            200, "{\"blocked\":[{\"userId\":1003,\"username\":\"carol\",\"nickname\":null}]}"));
+
+    assertThat(api.friends("tok"))
+        .containsExactly(
+            new Friend(1002, "bob", "Bobby", null, true, Instant.parse("2030-01-01T00:00:00Z")));
+    api.removeFriend("tok", 1002);
+    api.block("tok", 1003);
+    api.unblock("tok", 1003);
+    assertThat(api.blockedUsers("tok")).containsExactly(new BlockedUser(1003, "carol", null));
+    assertThat(server.requests())
+        .extracting(CannedHttpServer.Request::method)
+        .containsExactly("GET", "DELETE", "PUT", "DELETE", "GET");
+  }
+
+  @Test
+  void socialCallRefused_isAnApiExceptionWithTheProblemCode() {
+    server.answer(
+        "POST /api/v1/friend-requests", Answer.problem(409, "already-friends", "you are friends"));
+
+    assertThatThrownBy(() -> api.sendFriendRequest("tok", 1002, null))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.code()).isEqualTo("already-friends");
+            });
+  }
+
+  @Test
   void logout_sendsDeleteWithToken_andAccepts204() {
     server.answer(
         "DELETE /api/v1/sessions/current", new Answer(204, "text/plain", "", Duration.ZERO));

@@ -16,6 +16,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -161,19 +162,23 @@ public final class LoginHandler extends SimpleChannelInboundHandler<Frame> {
                     .setHeartbeatIntervalSeconds((int) settings.heartbeatInterval().toSeconds())
                     .setConnectorId(settings.connectorId()))
             .build());
-    services
-        .sessions()
-        .put(session)
-        .ifPresent(
-            older ->
-                older.kick(
-                    KickReason.LOGGED_IN_ELSEWHERE, "this device logged in on another connection"));
+    Optional<Session> replaced = services.sessions().put(session);
+    replaced.ifPresent(
+        older ->
+            older.kick(
+                KickReason.LOGGED_IN_ELSEWHERE, "this device logged in on another connection"));
     channel
         .closeFuture()
         .addListener(
             closed -> {
               services.sessions().remove(session);
-              services.registrar().offline(session);
+              boolean replacedHere =
+                  services
+                      .sessions()
+                      .find(session.userId(), session.deviceId())
+                      .filter(newer -> newer != session)
+                      .isPresent();
+              services.registrar().offline(session, replacedHere);
               log.info(
                   "session closed user={} device={} session={}",
                   session.userId(),
@@ -182,7 +187,7 @@ public final class LoginHandler extends SimpleChannelInboundHandler<Frame> {
             });
     services
         .registrar()
-        .online(session)
+        .online(session, replaced.isPresent())
         .whenCompleteAsync(
             (ignored, failure) -> {
               if (failure != null && channel.isActive()) {

@@ -15,8 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes and withdraws the routes of this connector's sessions in user-status, and ends the
- * session a login replaced on another connector.
+ * Publishes and withdraws the routes of this connector's sessions in user-status, ends the session
+ * a login replaced on another connector, and reports session starts and ends to transfer for
+ * presence notices ({@link PresencePublisher}).
+ *
+ * <p>A start is reported only after its Online call succeeded and did not replace a session of the
+ * same device (a re-login changes nothing for the friends); an end only when its Offline call
+ * actually removed the session's route and no newer login of the device took over (here or
+ * elsewhere), and never for a session whose route was not registered.
  */
 public final class SessionRegistrar {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistrar.class);
@@ -24,20 +30,29 @@ public final class SessionRegistrar {
   private final String connectorId;
   private final PresenceRegistry presence;
   private final RemoteKicker kicker;
+  private final PresencePublisher publisher;
   private final Set<CompletableFuture<?>> pendingOfflines = ConcurrentHashMap.newKeySet();
 
-  public SessionRegistrar(String connectorId, PresenceRegistry presence, RemoteKicker kicker) {
+  public SessionRegistrar(
+      String connectorId,
+      PresenceRegistry presence,
+      RemoteKicker kicker,
+      PresencePublisher publisher) {
     this.connectorId = connectorId;
     this.presence = presence;
     this.kicker = kicker;
+    this.publisher = publisher;
   }
 
   /**
    * Registers the session's route. If it replaced a session of the same device on another
    * connector, that connector is asked to kick it (not awaited: the new session is usable either
    * way). The future fails when user-status could not be reached.
+   *
+   * @param replacedHere this session replaced (kicked) an older session of the same device on this
+   *     connector: the user was online all along, so the start is not reported
    */
-  public CompletableFuture<Void> online(Session session) {
+  public CompletableFuture<Void> online(Session session, boolean replacedHere) {
     CompletableFuture<Optional<SessionRoute>> online;
     try {
       online = presence.online(session.route());
@@ -46,14 +61,25 @@ public final class SessionRegistrar {
     }
     return online
         .whenComplete((previous, failure) -> session.registrationDone())
-        .thenAccept(previous -> previous.ifPresent(route -> kickElsewhere(session, route)));
+        .thenAccept(
+            previous -> {
+              if (previous.isPresent()) {
+                kickElsewhere(session, previous.get());
+              } else if (!replacedHere) {
+                publisher.publish(session.userId(), session.deviceId(), true);
+              }
+            });
   }
 
   /**
    * Withdraws the route after the session's Online call has finished, so that a late Online can
    * never re-create the route of a closed session.
+   *
+   * @param replacedHere a newer session of the same device is already on this connector (it kicked
+   *     this one): its Online follows, so the end of this one is not reported, or the friends would
+   *     see the user flap offline and online
    */
-  public void offline(Session session) {
+  public void offline(Session session, boolean replacedHere) {
     CompletableFuture<Boolean> offline =
         session
             .registration()
@@ -63,7 +89,11 @@ public final class SessionRegistrar {
     offline.whenComplete(
         (removed, failure) -> {
           pendingOfflines.remove(offline);
-          if (failure != null) {
+          if (failure == null) {
+            if (Boolean.TRUE.equals(removed) && !replacedHere) {
+              publisher.publish(session.userId(), session.deviceId(), false);
+            }
+          } else {
             // The route expires by its TTL once this connector stops renewing it.
             log.warn(
                 "offline failed user={} device={} session={}: {}",

@@ -6,6 +6,8 @@ import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.ErrorCode;
+import dev.switchboard.proto.internal.PublishPresenceRequest;
+import dev.switchboard.proto.internal.PublishPresenceResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendChatRequest;
@@ -23,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * transfer's side (SendChat by client_msg_id), so a call that failed in transport is sent again,
  * the same request, to another instance ({@link RetryingCall}). When that fails too, the client
  * gets Error{UNAVAILABLE} and may retry with the same client_msg_id.
+ *
+ * <p>Also the {@link PresencePublisher}: PublishPresence goes the same way (any instance, retried
+ * on another after a transport failure), and nobody waits for its answer.
  */
-public final class TransferForwarder implements MessageForwarder {
+public final class TransferForwarder implements MessageForwarder, PresencePublisher {
   private static final Logger log = LoggerFactory.getLogger(TransferForwarder.class);
 
   private final String connectorId;
@@ -70,6 +75,36 @@ public final class TransferForwarder implements MessageForwarder {
                 SendAckResponse.newBuilder()
                     .setError(unavailable(failure, "receipt for " + ack.getAckMsgId()))
                     .build());
+  }
+
+  @Override
+  public void publish(long userId, String deviceId, boolean online) {
+    PublishPresenceRequest request =
+        PublishPresenceRequest.newBuilder()
+            .setUserId(userId)
+            .setDeviceId(deviceId)
+            .setOnline(online)
+            .build();
+    CompletableFuture<PublishPresenceResponse> call;
+    try {
+      call =
+          retrying.call(
+              endpoint ->
+                  GrpcFutures.unary(observer -> stub(endpoint).publishPresence(request, observer)));
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete(
+        (response, failure) -> {
+          if (failure != null) {
+            log.debug(
+                "presence user={} device={} online={} not published: {}",
+                userId,
+                deviceId,
+                online,
+                RetryingCall.unwrap(failure).toString());
+          }
+        });
   }
 
   private TransferGrpc.TransferStub stub(ServiceEndpoint endpoint) {

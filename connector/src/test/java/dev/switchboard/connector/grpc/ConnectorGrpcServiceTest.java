@@ -9,6 +9,8 @@ import dev.switchboard.connector.session.SessionTable;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.KickReason;
+import dev.switchboard.proto.Notice;
+import dev.switchboard.proto.NoticeType;
 import dev.switchboard.proto.internal.ConnectorGrpc;
 import dev.switchboard.proto.internal.DeliverRequest;
 import dev.switchboard.proto.internal.DeliverResponse;
@@ -72,6 +74,25 @@ class ConnectorGrpcServiceTest {
     assertThat((Object) phone.readOutbound()).isNull();
     assertThat((Frame) laptop.readOutbound()).isEqualTo(frame);
     assertThat((Frame) tablet.readOutbound()).isEqualTo(frame);
+  }
+
+  @Test
+  void deliver_ofANotice_reachesTheSessionAsIs() {
+    EmbeddedChannel bob = login(8, "phone");
+    Frame notice =
+        Frame.newBuilder()
+            .setNotice(
+                Notice.newBuilder()
+                    .setType(NoticeType.PRESENCE)
+                    .setFromUserId(7)
+                    .setOnline(true)
+                    .setAtMs(1234))
+            .build();
+
+    DeliverResponse response = deliver(Delivery.newBuilder().setUserId(8).setFrame(notice));
+
+    assertThat(response.getDeliveredSessions()).isEqualTo(1);
+    assertThat((Frame) bob.readOutbound()).isEqualTo(notice);
   }
 
   @Test

@@ -2,16 +2,27 @@ package dev.switchboard.connector.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.discovery.ServiceEndpoint;
 import dev.switchboard.common.grpc.GrpcChannels;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.internal.PublishPresenceRequest;
+import dev.switchboard.proto.internal.PublishPresenceResponse;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendChatResponse;
+import dev.switchboard.proto.internal.TransferGrpc;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +59,52 @@ class TransferForwarderTest {
             .get(5, TimeUnit.SECONDS);
 
     assertThat(response.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
+  }
+
+  @Test
+  void publishPresence_withoutAnyTransferInstance_neitherThrowsNorBlocks() {
+    forwarderWithoutInstances().publish(7, "phone", true);
+  }
+
+  @Test
+  void publishPresence_sendsUserDeviceAndState_toATransferInstance() throws Exception {
+    BlockingQueue<PublishPresenceRequest> received = new LinkedBlockingQueue<>();
+    Server transfer =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .directExecutor()
+            .addService(
+                new TransferGrpc.TransferImplBase() {
+                  @Override
+                  public void publishPresence(
+                      PublishPresenceRequest request,
+                      StreamObserver<PublishPresenceResponse> response) {
+                    received.add(request);
+                    response.onNext(PublishPresenceResponse.getDefaultInstance());
+                    response.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    try {
+      ServiceEndpoint endpoint =
+          new ServiceEndpoint("transfer", "t-1", "127.0.0.1", transfer.getPort(), Map.of());
+      RetryingCall retrying =
+          new RetryingCall(
+              "transfer", avoid -> Optional.of(endpoint), 3, Duration.ofMillis(10), scheduler);
+      new TransferForwarder("conn-test", retrying, channels, Duration.ofSeconds(5))
+          .publish(7, "phone", false);
+
+      PublishPresenceRequest request = received.poll(5, TimeUnit.SECONDS);
+      assertThat(request)
+          .isEqualTo(
+              PublishPresenceRequest.newBuilder()
+                  .setUserId(7)
+                  .setDeviceId("phone")
+                  .setOnline(false)
+                  .build());
+    } finally {
+      transfer.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+    }
   }
 
   private TransferForwarder forwarderWithoutInstances() {

@@ -37,6 +37,7 @@ public final class ClientHarness implements AutoCloseable {
   public final InMemoryPresence presence = new InMemoryPresence();
   public final ScriptedForwarder forwarder = new ScriptedForwarder();
   public final RecordingKicker kicker = new RecordingKicker();
+  public final RecordingPublisher publisher = new RecordingPublisher();
   public final SessionTable sessions = new SessionTable();
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   public final ClientSettings settings;
@@ -60,7 +61,7 @@ public final class ClientHarness implements AutoCloseable {
         new ClientServices(
             new Authenticator(tokens, presence),
             sessions,
-            new SessionRegistrar(CONNECTOR_ID, presence, kicker),
+            new SessionRegistrar(CONNECTOR_ID, presence, kicker, publisher),
             forwarder,
             new ConnectorMetrics(meters, sessions),
             CLOCK);

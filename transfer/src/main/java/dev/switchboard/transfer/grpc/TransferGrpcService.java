@@ -1,15 +1,26 @@
 package dev.switchboard.transfer.grpc;
 
+import dev.switchboard.proto.internal.InvalidateRelationsRequest;
+import dev.switchboard.proto.internal.InvalidateRelationsResponse;
+import dev.switchboard.proto.internal.PublishPresenceRequest;
+import dev.switchboard.proto.internal.PublishPresenceResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.proto.internal.TransferGrpc;
+import dev.switchboard.proto.internal.UserPair;
 import dev.switchboard.transfer.message.ChatIntake;
 import dev.switchboard.transfer.message.ReceiptRelay;
 import dev.switchboard.transfer.ops.TransferMetrics;
+import dev.switchboard.transfer.presence.PresenceNotifier;
+import dev.switchboard.transfer.relations.PairKey;
+import dev.switchboard.transfer.relations.RelationChanges;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +30,20 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
 
   private final ChatIntake chats;
   private final ReceiptRelay receipts;
+  private final RelationChanges relationChanges;
+  private final PresenceNotifier presence;
   private final TransferMetrics metrics;
 
-  public TransferGrpcService(ChatIntake chats, ReceiptRelay receipts, TransferMetrics metrics) {
+  public TransferGrpcService(
+      ChatIntake chats,
+      ReceiptRelay receipts,
+      RelationChanges relationChanges,
+      PresenceNotifier presence,
+      TransferMetrics metrics) {
     this.chats = chats;
     this.receipts = receipts;
+    this.relationChanges = relationChanges;
+    this.presence = presence;
     this.metrics = metrics;
   }
 
@@ -69,6 +89,41 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
     }
     sample.stop(metrics.sendAckLatency());
     responses.onNext(response);
+    responses.onCompleted();
+  }
+
+  @Override
+  public void invalidateRelations(
+      InvalidateRelationsRequest request, StreamObserver<InvalidateRelationsResponse> responses) {
+    List<PairKey> pairs = new ArrayList<>(request.getPairsCount());
+    for (UserPair pair : request.getPairsList()) {
+      if (pair.getA() <= 0 || pair.getB() <= 0) {
+        responses.onError(
+            Status.INVALID_ARGUMENT
+                .withDescription(
+                    "every pair needs two user ids > 0, not " + pair.getA() + " and " + pair.getB())
+                .asRuntimeException());
+        return;
+      }
+      pairs.add(PairKey.of(pair.getA(), pair.getB()));
+    }
+    relationChanges.changed(pairs);
+    log.debug("invalidated relations of {} pairs", pairs.size());
+    responses.onNext(InvalidateRelationsResponse.getDefaultInstance());
+    responses.onCompleted();
+  }
+
+  @Override
+  public void publishPresence(
+      PublishPresenceRequest request, StreamObserver<PublishPresenceResponse> responses) {
+    if (request.getUserId() <= 0) {
+      responses.onError(
+          Status.INVALID_ARGUMENT.withDescription("user_id must be > 0").asRuntimeException());
+      return;
+    }
+    // One route lookup decides here; the friend list and the pushes run in a push lane.
+    presence.publish(request.getUserId(), request.getDeviceId(), request.getOnline());
+    responses.onNext(PublishPresenceResponse.getDefaultInstance());
     responses.onCompleted();
   }
 }

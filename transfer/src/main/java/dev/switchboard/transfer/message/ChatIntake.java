@@ -17,19 +17,22 @@ import dev.switchboard.transfer.sequence.Acceptance;
 import dev.switchboard.transfer.sequence.MessageStore;
 import dev.switchboard.transfer.users.UserDirectory;
 import java.time.Clock;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One chat message from a connector: validate, check the destination, sequence (idempotently), make
- * durable, push, answer SENT. The steps are in this order because each promise depends on the one
- * before: SENT means "in Kafka", and what is in Kafka always has its final id and seq.
+ * One chat message from a connector: validate, check the destination, apply the message policy
+ * (friends, blocks), sequence (idempotently), make durable, push, answer SENT. The steps are in
+ * this order because each promise depends on the one before: a refused message takes no seq and
+ * never reaches Kafka, SENT means "in Kafka", and what is in Kafka always has its final id and seq.
  */
 public final class ChatIntake {
   private static final Logger log = LoggerFactory.getLogger(ChatIntake.class);
 
   private final ChatValidator validator = new ChatValidator();
   private final UserDirectory users;
+  private final PolicyCheck policy;
   private final MessageStore store;
   private final IdIssuer ids;
   private final MessageLog messageLog;
@@ -40,6 +43,7 @@ public final class ChatIntake {
 
   public ChatIntake(
       UserDirectory users,
+      PolicyCheck policy,
       MessageStore store,
       IdIssuer ids,
       MessageLog messageLog,
@@ -47,6 +51,7 @@ public final class ChatIntake {
       TransferMetrics metrics,
       Clock clock) {
     this.users = users;
+    this.policy = policy;
     this.store = store;
     this.ids = ids;
     this.messageLog = messageLog;
@@ -69,6 +74,11 @@ public final class ChatIntake {
     try {
       if (!users.exists(normalized.getDestId())) {
         return refused(Refusal.unknownDestination(normalized.getDestId()));
+      }
+      Optional<Refusal> forbidden =
+          policy.checkChat(normalized.getFromId(), normalized.getDestId());
+      if (forbidden.isPresent()) {
+        return refused(forbidden.get());
       }
       acceptance = store.accept(normalized, ids.nextId(), clock.millis());
     } catch (StoreUnavailableException e) {

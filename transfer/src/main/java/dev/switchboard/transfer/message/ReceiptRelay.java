@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A DELIVERED or READ receipt from a recipient: made durable like a message (so an offline sender
- * gets it at its next sync), then pushed to every device of the original sender.
+ * gets it at its next sync), then pushed to every device of the original sender. Receipts between
+ * users of whom one blocked the other are refused (BLOCKED) and go nowhere.
  *
  * <p>Receipts need no idempotency table: applying one twice is harmless (cursors only move forward,
  * consumers dedupe by receipt id where they care).
@@ -30,6 +31,7 @@ public final class ReceiptRelay {
 
   private final AckValidator validator = new AckValidator();
   private final UserDirectory users;
+  private final PolicyCheck policy;
   private final IdIssuer ids;
   private final MessageLog messageLog;
   private final PushDispatcher push;
@@ -39,12 +41,14 @@ public final class ReceiptRelay {
 
   public ReceiptRelay(
       UserDirectory users,
+      PolicyCheck policy,
       IdIssuer ids,
       MessageLog messageLog,
       PushDispatcher push,
       TransferMetrics metrics,
       Clock clock) {
     this.users = users;
+    this.policy = policy;
     this.ids = ids;
     this.messageLog = messageLog;
     this.push = push;
@@ -63,6 +67,10 @@ public final class ReceiptRelay {
     try {
       if (!users.exists(ack.getDestId())) {
         return refused(Refusal.unknownDestination(ack.getDestId()));
+      }
+      Optional<Refusal> forbidden = policy.checkReceipt(ack.getFromId(), ack.getDestId());
+      if (forbidden.isPresent()) {
+        return refused(forbidden.get());
       }
     } catch (StoreUnavailableException e) {
       return refused(Refusal.unavailable("receipt not stored, retry"));

@@ -21,4 +21,17 @@ public record Refusal(ErrorCode code, String message) {
   public static Refusal unavailable(String message) {
     return new Refusal(ErrorCode.UNAVAILABLE, message);
   }
+
+  /** Says neither which side blocked nor since when, the same wording both ways. */
+  public static Refusal blocked(long destId) {
+    return new Refusal(
+        ErrorCode.BLOCKED,
+        "you and user " + destId + " cannot message each other (blocked); nothing was stored");
+  }
+
+  public static Refusal notFriends(long destId) {
+    return new Refusal(
+        ErrorCode.NOT_FRIENDS,
+        "you and user " + destId + " are not friends; send a friend request first");
+  }
 }

@@ -1,9 +1,12 @@
 package dev.switchboard.transfer.ops;
 
 import dev.switchboard.proto.ErrorCode;
+import dev.switchboard.transfer.relations.RelationCache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -16,11 +19,15 @@ public final class TransferMetrics {
   private final Counter pushCalls;
   private final Counter pushFailures;
   private final Counter pushesDropped;
+  private final Counter presencePublished;
+  private final Counter presenceAnnounced;
+  private final MeterRegistry registry;
   private final Map<ErrorCode, Counter> refused = new EnumMap<>(ErrorCode.class);
   private final Timer sendChatLatency;
   private final Timer sendAckLatency;
 
   public TransferMetrics(MeterRegistry registry) {
+    this.registry = registry;
     accepted =
         Counter.builder("transfer.messages.accepted")
             .description("Chat messages accepted with a new id and seq")
@@ -48,6 +55,14 @@ public final class TransferMetrics {
     pushesDropped =
         Counter.builder("transfer.push.dropped")
             .description("Pushes not attempted because the push lane was full")
+            .register(registry);
+    presencePublished =
+        Counter.builder("transfer.presence.published")
+            .description("Session starts and ends reported by connectors (PublishPresence)")
+            .register(registry);
+    presenceAnnounced =
+        Counter.builder("transfer.presence.announced")
+            .description("Users that came online or went offline with friends to tell")
             .register(registry);
     for (ErrorCode code : ErrorCode.values()) {
       if (code != ErrorCode.UNRECOGNIZED && code != ErrorCode.ERROR_CODE_UNSPECIFIED) {
@@ -96,6 +111,29 @@ public final class TransferMetrics {
 
   public void pushDropped() {
     pushesDropped.increment();
+  }
+
+  public void presencePublished() {
+    presencePublished.increment();
+  }
+
+  public void presenceAnnounced() {
+    presenceAnnounced.increment();
+  }
+
+  /**
+   * Meters of the message-policy cache: database reads (each miss is one query), invalidated pairs,
+   * and Caffeine's hit/miss/size meters under {@code cache="relations"}.
+   */
+  public void monitorRelations(RelationCache relations) {
+    FunctionCounter.builder("transfer.relations.loads", relations, RelationCache::loads)
+        .description("Relation lookups that went to the database (cache misses)")
+        .register(registry);
+    FunctionCounter.builder(
+            "transfer.relations.invalidated", relations, RelationCache::invalidations)
+        .description("Pairs dropped from the relation cache by InvalidateRelations")
+        .register(registry);
+    CaffeineCacheMetrics.monitor(registry, relations.cache(), "relations");
   }
 
   public void refused(ErrorCode code) {

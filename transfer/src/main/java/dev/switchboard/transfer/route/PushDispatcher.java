@@ -74,16 +74,32 @@ public final class PushDispatcher implements AutoCloseable {
 
   /** Queues a push of {@code frame} to the recipients' devices; returns at once. */
   public void push(String conversationId, List<Recipient> recipients, Frame frame) {
-    ThreadPoolExecutor lane = lanes.get(Math.floorMod(conversationId.hashCode(), lanes.size()));
+    execute(conversationId, () -> pushNow(conversationId, recipients, frame));
+  }
+
+  /**
+   * Runs {@code task} in the lane of {@code orderKey}, after everything queued there before it
+   * (e.g. presence notices of one user, in the order they were published); returns at once. A full
+   * lane drops the task, as it drops pushes.
+   */
+  public void execute(String orderKey, Runnable task) {
+    ThreadPoolExecutor lane = lanes.get(Math.floorMod(orderKey.hashCode(), lanes.size()));
     try {
-      lane.execute(() -> pushNow(conversationId, recipients, frame));
+      lane.execute(task);
     } catch (RejectedExecutionException full) {
       metrics.pushDropped();
-      failures.warn("push lane full or closed, push of {} dropped", conversationId);
+      failures.warn("push lane full or closed, push of {} dropped", orderKey);
     }
   }
 
-  private void pushNow(String conversationId, List<Recipient> recipients, Frame frame) {
+  /**
+   * Pushes {@code frame} to the recipients' connected devices on the calling thread: one route
+   * lookup for all of them, one Deliver per connector. For tasks already running in a lane ({@link
+   * #execute}); failures are counted and logged, never thrown.
+   *
+   * @param what names the push in logs (a conversation id, "presence of 42")
+   */
+  public void pushNow(String what, List<Recipient> recipients, Frame frame) {
     try {
       Set<Long> userIds = new LinkedHashSet<>();
       recipients.forEach(r -> userIds.add(r.userId()));
@@ -92,10 +108,10 @@ public final class PushDispatcher implements AutoCloseable {
       plan.forEach(pusher::deliver);
     } catch (RouteLookupException e) {
       metrics.pushFailure();
-      failures.warn("route lookup for {} failed: {}", conversationId, e.getMessage());
+      failures.warn("route lookup for {} failed: {}", what, e.getMessage());
     } catch (RuntimeException e) {
       metrics.pushFailure();
-      failures.warn("push of {} failed: {}", conversationId, e.toString());
+      failures.warn("push of {} failed: {}", what, e.toString());
     }
   }
 

@@ -44,6 +44,47 @@ final class TestDatabase {
     }
   }
 
+  /** account-api's relation tables, with the DDL the friends issue gives; transfer only reads. */
+  void createRelationTables() throws SQLException {
+    execute(
+        "CREATE TABLE IF NOT EXISTS friendship(user_id BIGINT, friend_id BIGINT, created_at"
+            + " TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY(user_id, friend_id))");
+    execute(
+        "CREATE TABLE IF NOT EXISTS user_block(user_id BIGINT, blocked_user_id BIGINT, created_at"
+            + " TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,"
+            + " PRIMARY KEY(user_id, blocked_user_id))");
+  }
+
+  /** Two rows per friendship, as account-api writes them. */
+  void befriend(long a, long b) throws SQLException {
+    execute("INSERT INTO friendship (user_id, friend_id) VALUES (?, ?), (?, ?)", a, b, b, a);
+  }
+
+  void unfriend(long a, long b) throws SQLException {
+    execute(
+        "DELETE FROM friendship WHERE (user_id = ? AND friend_id = ?) OR (user_id = ? AND"
+            + " friend_id = ?)",
+        a,
+        b,
+        b,
+        a);
+  }
+
+  /** {@code blocker} blocked {@code blocked}. */
+  void block(long blocker, long blocked) throws SQLException {
+    execute("INSERT INTO user_block (user_id, blocked_user_id) VALUES (?, ?)", blocker, blocked);
+  }
+
+  void execute(String sql, Object... args) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement statement = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        statement.setObject(i + 1, args[i]);
+      }
+      statement.execute();
+    }
+  }
+
   void insertUsers(long firstId, long lastId) throws SQLException {
     try (Connection c = connect();
         PreparedStatement insert =

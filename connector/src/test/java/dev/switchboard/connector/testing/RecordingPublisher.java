@@ -1,0 +1,20 @@
+package dev.switchboard.connector.testing;
+
+import dev.switchboard.connector.route.PresencePublisher;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Records the session starts and ends a connector reports to transfer. */
+public final class RecordingPublisher implements PresencePublisher {
+  private final List<String> published = new ArrayList<>();
+
+  @Override
+  public synchronized void publish(long userId, String deviceId, boolean online) {
+    published.add(userId + "/" + deviceId + (online ? " online" : " offline"));
+  }
+
+  /** Each report as {@code "7/phone online"}, in order. */
+  public synchronized List<String> published() {
+    return List.copyOf(published);
+  }
+}
