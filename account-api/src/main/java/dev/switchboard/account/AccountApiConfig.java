@@ -26,8 +26,13 @@ import org.slf4j.LoggerFactory;
  * @param jwtSecret token signing secret shared with the connectors ({@code IM_JWT_SECRET})
  * @param profile {@code dev} or {@code prod} ({@code IM_PROFILE})
  * @param tokenTtl lifetime of issued tokens ({@code IM_TOKEN_TTL})
- * @param grpcDeadline deadline of every call to user-status and connectors ({@code
+ * @param grpcDeadline deadline of every call to user-status, connectors and transfers ({@code
  *     IM_GRPC_DEADLINE})
+ * @param maxFriends most friends one user may have ({@code IM_MAX_FRIENDS})
+ * @param maxPendingRequests most outgoing pending friend requests of one user ({@code
+ *     IM_MAX_PENDING_REQUESTS})
+ * @param userLookupsPerMinute username lookups one caller may make per minute ({@code
+ *     IM_USER_LOOKUP_RATE_PER_MINUTE})
  */
 public record AccountApiConfig(
     String httpHost,
@@ -39,9 +44,27 @@ public record AccountApiConfig(
     byte[] jwtSecret,
     Profile profile,
     Duration tokenTtl,
-    Duration grpcDeadline) {
+    Duration grpcDeadline,
+    int maxFriends,
+    int maxPendingRequests,
+    int userLookupsPerMinute) {
 
   private static final Logger log = LoggerFactory.getLogger(AccountApiConfig.class);
+
+  /**
+   * Defaults of the relation limits: a friend list of a thousand still fits one presence call and
+   * one page; a hundred open requests is far beyond what a person sends by hand, and keeps a script
+   * from spamming the whole user base.
+   */
+  static final int DEFAULT_MAX_FRIENDS = 1000;
+
+  static final int DEFAULT_MAX_PENDING_REQUESTS = 100;
+
+  /**
+   * Exact username lookups tell whether an account exists; thirty a minute is plenty for a person
+   * adding contacts and slow for a script walking a name list.
+   */
+  static final int DEFAULT_USER_LOOKUPS_PER_MINUTE = 30;
 
   /** The shortest secret HS256 is safe with: the hash's own output size. */
   static final int MIN_SECRET_BYTES = 32;
@@ -92,6 +115,9 @@ public record AccountApiConfig(
     if (grpcDeadline.isNegative() || grpcDeadline.isZero()) {
       throw new ConfigException("IM_GRPC_DEADLINE must be positive, not " + grpcDeadline);
     }
+    requirePositive("IM_MAX_FRIENDS", maxFriends);
+    requirePositive("IM_MAX_PENDING_REQUESTS", maxPendingRequests);
+    requirePositive("IM_USER_LOOKUP_RATE_PER_MINUTE", userLookupsPerMinute);
     jwtSecret = jwtSecret.clone();
   }
 
@@ -110,7 +136,16 @@ public record AccountApiConfig(
         env.getDuration("IM_TOKEN_TTL", Duration.ofDays(7)),
         // Long enough for a loaded Redis behind user-status, short enough that a dead peer
         // answers the HTTP caller within a few seconds.
-        env.getDuration("IM_GRPC_DEADLINE", Duration.ofSeconds(3)));
+        env.getDuration("IM_GRPC_DEADLINE", Duration.ofSeconds(3)),
+        env.getInt("IM_MAX_FRIENDS", DEFAULT_MAX_FRIENDS),
+        env.getInt("IM_MAX_PENDING_REQUESTS", DEFAULT_MAX_PENDING_REQUESTS),
+        env.getInt("IM_USER_LOOKUP_RATE_PER_MINUTE", DEFAULT_USER_LOOKUPS_PER_MINUTE));
+  }
+
+  private static void requirePositive(String variable, int value) {
+    if (value <= 0) {
+      throw new ConfigException(variable + " must be positive, not " + value);
+    }
   }
 
   private static Profile parseProfile(String value) {
@@ -202,13 +237,26 @@ public record AccountApiConfig(
         && Arrays.equals(jwtSecret, that.jwtSecret)
         && profile == that.profile
         && tokenTtl.equals(that.tokenTtl)
-        && grpcDeadline.equals(that.grpcDeadline);
+        && grpcDeadline.equals(that.grpcDeadline)
+        && maxFriends == that.maxFriends
+        && maxPendingRequests == that.maxPendingRequests
+        && userLookupsPerMinute == that.userLookupsPerMinute;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        httpHost, httpPort, mysqlUrl, mysqlUser, zkConnect, profile, tokenTtl, grpcDeadline);
+        httpHost,
+        httpPort,
+        mysqlUrl,
+        mysqlUser,
+        zkConnect,
+        profile,
+        tokenTtl,
+        grpcDeadline,
+        maxFriends,
+        maxPendingRequests,
+        userLookupsPerMinute);
   }
 
   /** Secrets are never printed. */
@@ -230,6 +278,12 @@ public record AccountApiConfig(
         + tokenTtl
         + ", grpcDeadline="
         + grpcDeadline
+        + ", maxFriends="
+        + maxFriends
+        + ", maxPendingRequests="
+        + maxPendingRequests
+        + ", userLookupsPerMinute="
+        + userLookupsPerMinute
         + ", jwtSecret=<"
         + jwtSecret.length
         + " bytes>]";

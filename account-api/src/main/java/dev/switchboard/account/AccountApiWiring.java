@@ -1,8 +1,20 @@
 package dev.switchboard.account;
 
 import dev.switchboard.account.auth.TokenAuthenticator;
+import dev.switchboard.account.db.JdbcTransactions;
+import dev.switchboard.account.db.Transactions;
+import dev.switchboard.account.friends.BlockRepository;
+import dev.switchboard.account.friends.BlockService;
+import dev.switchboard.account.friends.FriendLimits;
+import dev.switchboard.account.friends.FriendRequestRepository;
+import dev.switchboard.account.friends.FriendRequestService;
+import dev.switchboard.account.friends.FriendshipRepository;
+import dev.switchboard.account.friends.FriendshipService;
 import dev.switchboard.account.grpc.ConnectorClient;
+import dev.switchboard.account.grpc.TransferClient;
 import dev.switchboard.account.grpc.UserStatusClient;
+import dev.switchboard.account.limits.CallerRateLimiter;
+import dev.switchboard.account.notice.NoticeSender;
 import dev.switchboard.account.presence.PresenceService;
 import dev.switchboard.account.session.ConnectorPicker;
 import dev.switchboard.account.session.SessionService;
@@ -27,6 +39,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The composition root: every domain object of account-api is built here from {@link
@@ -65,6 +78,11 @@ public class AccountApiWiring {
     return discovery.directory(ServiceNames.USER_STATUS);
   }
 
+  @Bean(destroyMethod = "")
+  ServiceDirectory transferDirectory(Discovery discovery) {
+    return discovery.directory(ServiceNames.TRANSFER);
+  }
+
   @Bean(destroyMethod = "close")
   GrpcChannels grpcChannels() {
     return new GrpcChannels();
@@ -86,6 +104,26 @@ public class AccountApiWiring {
   }
 
   @Bean
+  Transactions transactions(PlatformTransactionManager transactionManager) {
+    return new JdbcTransactions(transactionManager);
+  }
+
+  @Bean
+  FriendRequestRepository friendRequestRepository(JdbcClient jdbc) {
+    return new FriendRequestRepository(jdbc);
+  }
+
+  @Bean
+  FriendshipRepository friendshipRepository(JdbcClient jdbc) {
+    return new FriendshipRepository(jdbc);
+  }
+
+  @Bean
+  BlockRepository blockRepository(JdbcClient jdbc) {
+    return new BlockRepository(jdbc);
+  }
+
+  @Bean
   UserStatusClient userStatusClient(
       @Qualifier("userStatusDirectory") ServiceDirectory userStatus,
       GrpcChannels channels,
@@ -102,13 +140,80 @@ public class AccountApiWiring {
   }
 
   @Bean
+  TransferClient transferClient(
+      @Qualifier("transferDirectory") ServiceDirectory transfers,
+      GrpcChannels channels,
+      AccountApiConfig config,
+      MeterRegistry meters) {
+    return new TransferClient(transfers, channels, config.grpcDeadline(), meters);
+  }
+
+  // Destroyed before the gRPC channels it uses (created after them): queued notices still go out.
+  @Bean(destroyMethod = "close")
+  NoticeSender noticeSender(
+      UserStatusClient userStatus, ConnectorClient connectors, Clock clock, MeterRegistry meters) {
+    return new NoticeSender(userStatus, connectors, clock, meters);
+  }
+
+  @Bean
   ConnectorPicker connectorPicker(@Qualifier("connectorDirectory") ServiceDirectory connectors) {
     return new ConnectorPicker(connectors);
   }
 
   @Bean
-  UserService userService(UserRepository users, PasswordHasher hasher, MeterRegistry meters) {
-    return new UserService(users, hasher, meters);
+  UserService userService(
+      UserRepository users, PasswordHasher hasher, AccountApiConfig config, MeterRegistry meters) {
+    return new UserService(
+        users, hasher, new CallerRateLimiter(config.userLookupsPerMinute()), meters);
+  }
+
+  @Bean
+  FriendRequestService friendRequestService(
+      Transactions transactions,
+      UserRepository users,
+      FriendRequestRepository requests,
+      FriendshipRepository friendships,
+      BlockRepository blocks,
+      AccountApiConfig config,
+      TransferClient transfers,
+      NoticeSender notices,
+      Clock clock,
+      MeterRegistry meters) {
+    return new FriendRequestService(
+        transactions,
+        users,
+        requests,
+        friendships,
+        blocks,
+        new FriendLimits(config.maxFriends(), config.maxPendingRequests()),
+        transfers,
+        notices,
+        clock,
+        meters);
+  }
+
+  @Bean
+  FriendshipService friendshipService(
+      Transactions transactions,
+      FriendshipRepository friendships,
+      UserStatusClient userStatus,
+      TransferClient transfers,
+      MeterRegistry meters) {
+    return new FriendshipService(transactions, friendships, userStatus, transfers, meters);
+  }
+
+  @Bean
+  BlockService blockService(
+      Transactions transactions,
+      UserRepository users,
+      BlockRepository blocks,
+      FriendshipRepository friendships,
+      FriendRequestRepository requests,
+      TransferClient transfers,
+      Clock clock,
+      MeterRegistry meters) {
+    return new BlockService(
+        transactions, users, blocks, friendships, requests, transfers, clock, meters);
   }
 
   @Bean
@@ -143,7 +248,7 @@ public class AccountApiWiring {
                 .title("Switchboard account API")
                 .version("v1")
                 .description(
-                    "Registration, login, logout, profiles and presence. Errors are RFC 7807"
+                    "Registration, login, logout, profiles, friends, blocks and presence. Errors are RFC 7807"
                         + " problems (application/problem+json) with a stable `code`."))
         .components(
             new Components()

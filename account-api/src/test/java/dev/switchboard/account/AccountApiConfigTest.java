@@ -40,6 +40,9 @@ class AccountApiConfigTest {
     assertThat(config.httpPort()).isEqualTo(8080);
     assertThat(config.tokenTtl()).isEqualTo(Duration.ofDays(7));
     assertThat(config.jwtSecret()).hasSize(32);
+    assertThat(config.maxFriends()).isEqualTo(1000);
+    assertThat(config.maxPendingRequests()).isEqualTo(100);
+    assertThat(config.userLookupsPerMinute()).isEqualTo(30);
   }
 
   @Test
@@ -120,7 +123,10 @@ class AccountApiConfigTest {
                 "IM_MYSQL_PASSWORD", "pw",
                 "IM_ZK_CONNECT", "zk:2181",
                 "IM_TOKEN_TTL", "2h",
-                "IM_GRPC_DEADLINE", "500ms"));
+                "IM_GRPC_DEADLINE", "500ms",
+                "IM_MAX_FRIENDS", "50",
+                "IM_MAX_PENDING_REQUESTS", "5",
+                "IM_USER_LOOKUP_RATE_PER_MINUTE", "10"));
 
     assertThat(config.httpHost()).isEqualTo("0.0.0.0");
     assertThat(config.httpPort()).isZero();
@@ -130,6 +136,28 @@ class AccountApiConfigTest {
     assertThat(config.zkConnect()).isEqualTo("zk:2181");
     assertThat(config.tokenTtl()).isEqualTo(Duration.ofHours(2));
     assertThat(config.grpcDeadline()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.maxFriends()).isEqualTo(50);
+    assertThat(config.maxPendingRequests()).isEqualTo(5);
+    assertThat(config.userLookupsPerMinute()).isEqualTo(10);
+  }
+
+  @Test
+  void nonPositiveLimits_areRefusedNamingTheVariable() {
+    for (String variable :
+        new String[] {
+          "IM_MAX_FRIENDS", "IM_MAX_PENDING_REQUESTS", "IM_USER_LOOKUP_RATE_PER_MINUTE"
+        }) {
+      assertThatThrownBy(
+              () -> AccountApiConfig.fromEnv(env("IM_JWT_SECRET", GOOD_SECRET, variable, "0")))
+          .as(variable)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(variable);
+      assertThatThrownBy(
+              () -> AccountApiConfig.fromEnv(env("IM_JWT_SECRET", GOOD_SECRET, variable, "many")))
+          .as(variable)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining(variable);
+    }
   }
 
   @Test

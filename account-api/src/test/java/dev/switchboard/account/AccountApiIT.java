@@ -109,7 +109,10 @@ class AccountApiIT {
                 secret,
                 AccountApiConfig.Profile.PROD,
                 Duration.ofHours(1),
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(2),
+                1000,
+                100,
+                30));
     server.start();
     api = new ApiClient(server.port());
     connector = startConnector();
@@ -458,7 +461,7 @@ class AccountApiIT {
   void migrations_ranBesideTheOtherServicesTables() throws Exception {
     assertThat(queryString("SELECT COUNT(*) FROM transfer_owned")).isEqualTo("0");
     assertThat(queryString("SELECT MAX(version) FROM flyway_history_account WHERE success = 1"))
-        .isEqualTo("1");
+        .isEqualTo("3");
   }
 
   @Test
@@ -475,7 +478,10 @@ class AccountApiIT {
               secret,
               AccountApiConfig.Profile.PROD,
               Duration.ofHours(1),
-              Duration.ofSeconds(2));
+              Duration.ofSeconds(2),
+              1000,
+              100,
+              30);
       try (AccountApiServer second = new AccountApiServer(config)) {
         assertThatThrownBy(second::start)
             .isInstanceOf(IllegalStateException.class)

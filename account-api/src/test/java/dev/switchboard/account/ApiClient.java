@@ -47,6 +47,24 @@ final class ApiClient {
             .POST(HttpRequest.BodyPublishers.ofString(json)));
   }
 
+  Response post(String path, String json, String token) {
+    return send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response patch(String path, String json, String token) {
+    return send(
+        request(path, token)
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  Response put(String path, String token) {
+    return send(request(path, token).PUT(HttpRequest.BodyPublishers.noBody()));
+  }
+
   Response delete(String path, String token) {
     return send(request(path, token).DELETE());
   }

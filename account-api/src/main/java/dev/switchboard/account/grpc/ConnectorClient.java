@@ -6,9 +6,13 @@ import dev.switchboard.common.discovery.ServiceNames;
 import dev.switchboard.common.grpc.GrpcChannels;
 import dev.switchboard.proto.KickReason;
 import dev.switchboard.proto.internal.ConnectorGrpc;
+import dev.switchboard.proto.internal.DeliverRequest;
+import dev.switchboard.proto.internal.DeliverResponse;
+import dev.switchboard.proto.internal.Delivery;
 import dev.switchboard.proto.internal.KickRequest;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +60,31 @@ public final class ConnectorClient {
       throw new DependencyUnavailableException(
           ServiceNames.CONNECTOR,
           "connector " + connectorId + " Kick failed: " + e.getStatus().getCode(),
+          e);
+    }
+  }
+
+  /**
+   * Writes frames to the matching sessions on that connector.
+   *
+   * @return the connector's answer (sessions written, users without a session there), empty when
+   *     the connector is no longer registered
+   * @throws DependencyUnavailableException when the connector is registered but does not answer
+   */
+  public Optional<DeliverResponse> deliver(String connectorId, List<Delivery> deliveries) {
+    Optional<ServiceEndpoint> endpoint = connectors.byId(connectorId);
+    if (endpoint.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          ConnectorGrpc.newBlockingStub(channels.forEndpoint(endpoint.get()))
+              .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+              .deliver(DeliverRequest.newBuilder().addAllDeliveries(deliveries).build()));
+    } catch (StatusRuntimeException e) {
+      throw new DependencyUnavailableException(
+          ServiceNames.CONNECTOR,
+          "connector " + connectorId + " Deliver failed: " + e.getStatus().getCode(),
           e);
     }
   }

@@ -1,4 +1,4 @@
 package dev.switchboard.account.user;
 
-/** What anyone may see of a user. */
-public record PublicProfile(long userId, String username, String nickname) {}
+/** What anyone may see of a user. {@code avatarUrl} is null when the user has set none. */
+public record PublicProfile(long userId, String username, String nickname, String avatarUrl) {}

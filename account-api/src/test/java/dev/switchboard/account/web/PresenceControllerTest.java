@@ -55,14 +55,14 @@ class PresenceControllerTest extends WebSliceTest {
 
   @Test
   void online_answersCountAndProfiles() {
-    given(presence.online(100)).willReturn(List.of(new PublicProfile(1, "alice", "Alice")));
+    given(presence.online(100)).willReturn(List.of(new PublicProfile(1, "alice", "Alice", null)));
 
     assertThat(mvc.get().uri("/api/v1/presence/online").header(HttpHeaders.AUTHORIZATION, bearer()))
         .hasStatusOk()
         .bodyJson()
         .isStrictlyEqualTo(
             """
-            {"count":1,"users":[{"userId":1,"username":"alice","nickname":"Alice"}]}""");
+            {"count":1,"users":[{"userId":1,"username":"alice","nickname":"Alice","avatarUrl":null}]}""");
   }
 
   @Test

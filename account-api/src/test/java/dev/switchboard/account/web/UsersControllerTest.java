@@ -5,8 +5,11 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verifyNoInteractions;
 
+import dev.switchboard.account.user.LookupResult;
+import dev.switchboard.account.user.ProfileChange;
 import dev.switchboard.account.user.PublicProfile;
 import dev.switchboard.account.user.RegistrationResult;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpHeaders;
@@ -18,7 +21,8 @@ class UsersControllerTest extends WebSliceTest {
   @Test
   void register_answers201WithTheProfile() {
     given(users.register("alice", "password123", "Alice"))
-        .willReturn(new RegistrationResult.Registered(new PublicProfile(7, "alice", "Alice")));
+        .willReturn(
+            new RegistrationResult.Registered(new PublicProfile(7, "alice", "Alice", null)));
 
     assertThat(
             mvc.post()
@@ -141,19 +145,20 @@ class UsersControllerTest extends WebSliceTest {
 
   @Test
   void byId_returnsTheProfile() {
-    given(users.findById(7)).willReturn(Optional.of(new PublicProfile(7, "alice", "Alice")));
+    given(users.findVisible(42, 7))
+        .willReturn(Optional.of(new PublicProfile(7, "alice", "Alice", null)));
 
     assertThat(mvc.get().uri("/api/v1/users/7").header(HttpHeaders.AUTHORIZATION, bearer()))
         .hasStatusOk()
         .bodyJson()
         .isStrictlyEqualTo(
             """
-            {"userId":7,"username":"alice","nickname":"Alice"}""");
+            {"userId":7,"username":"alice","nickname":"Alice","avatarUrl":null}""");
   }
 
   @Test
   void byUnknownId_is404UserNotFound() {
-    given(users.findById(8)).willReturn(Optional.empty());
+    given(users.findVisible(42, 8)).willReturn(Optional.empty());
 
     assertThat(mvc.get().uri("/api/v1/users/8").header(HttpHeaders.AUTHORIZATION, bearer()))
         .hasStatus(HttpStatus.NOT_FOUND)
@@ -174,7 +179,8 @@ class UsersControllerTest extends WebSliceTest {
 
   @Test
   void byUsername_returnsTheProfile() {
-    given(users.findByUsername("bob")).willReturn(Optional.of(new PublicProfile(9, "bob", "Bob")));
+    given(users.lookupByUsername(42, "bob"))
+        .willReturn(new LookupResult.Found(new PublicProfile(9, "bob", "Bob", null)));
 
     assertThat(
             mvc.get()
@@ -217,5 +223,130 @@ class UsersControllerTest extends WebSliceTest {
         .bodyJson()
         .extractingPath("$.code")
         .isEqualTo("unauthorized");
+  }
+
+  @Test
+  void byUsernameMissOrHidden_is404UserNotFound() {
+    given(users.lookupByUsername(42, "ghost")).willReturn(new LookupResult.NotFound());
+
+    assertThat(
+            mvc.get()
+                .uri("/api/v1/users")
+                .param("username", "ghost")
+                .header(HttpHeaders.AUTHORIZATION, bearer()))
+        .hasStatus(HttpStatus.NOT_FOUND)
+        .bodyJson()
+        .isLenientlyEqualTo(
+            """
+            {"code":"user-not-found","detail":"no user with username 'ghost'"}""");
+  }
+
+  @Test
+  void byUsernameOverTheRateLimit_is429WithRetryAfter() {
+    given(users.lookupByUsername(42, "bob"))
+        .willReturn(new LookupResult.RateLimited(Duration.ofMillis(1500)));
+
+    assertThat(
+            mvc.get()
+                .uri("/api/v1/users")
+                .param("username", "bob")
+                .header(HttpHeaders.AUTHORIZATION, bearer()))
+        .hasStatus(HttpStatus.TOO_MANY_REQUESTS)
+        .hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .hasHeader(HttpHeaders.RETRY_AFTER, "2")
+        .bodyJson()
+        .isLenientlyEqualTo(
+            """
+            {"type":"https://switchboard.dev/problems/rate-limited","status":429,
+             "code":"rate-limited"}""");
+  }
+
+  @Test
+  void me_answersTheCallersProfile() {
+    given(users.me(42))
+        .willReturn(Optional.of(new PublicProfile(42, "me", "Me", "https://img.example/me.png")));
+
+    assertThat(mvc.get().uri("/api/v1/users/me").header(HttpHeaders.AUTHORIZATION, bearer()))
+        .hasStatusOk()
+        .bodyJson()
+        .isStrictlyEqualTo(
+            """
+            {"userId":42,"username":"me","nickname":"Me","avatarUrl":"https://img.example/me.png"}""");
+  }
+
+  @Test
+  void patchMe_passesOnlyTheGivenFields() {
+    given(users.updateProfile(42, new ProfileChange("New name", null)))
+        .willReturn(Optional.of(new PublicProfile(42, "me", "New name", null)));
+
+    assertThat(
+            mvc.patch()
+                .uri("/api/v1/users/me")
+                .header(HttpHeaders.AUTHORIZATION, bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    """
+                    {"nickname":"New name"}"""))
+        .hasStatusOk()
+        .bodyJson()
+        .extractingPath("$.nickname")
+        .isEqualTo("New name");
+  }
+
+  @Test
+  void patchMeWithEmptyAvatar_removesIt() {
+    given(users.updateProfile(42, new ProfileChange(null, "")))
+        .willReturn(Optional.of(new PublicProfile(42, "me", "Me", null)));
+
+    assertThat(
+            mvc.patch()
+                .uri("/api/v1/users/me")
+                .header(HttpHeaders.AUTHORIZATION, bearer())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    """
+                    {"avatarUrl":""}"""))
+        .hasStatusOk();
+  }
+
+  @Test
+  void patchMeWithInvalidFields_is400NamingEachField() {
+    for (String body :
+        new String[] {
+          "{\"nickname\":\"\"}",
+          "{\"nickname\":\"   \"}",
+          "{\"nickname\":\"%s\"}".formatted("n".repeat(65)),
+          "{\"nickname\":\"bad\\u0007bell\"}",
+          "{\"avatarUrl\":\"ftp://files.example/a.png\"}",
+          "{\"avatarUrl\":\"not a url\"}",
+          "{\"avatarUrl\":\"/relative/a.png\"}",
+          "{\"avatarUrl\":\"https://user:pw@img.example/a.png\"}",
+          "{\"avatarUrl\":\"https://img.example/%s\"}".formatted("a".repeat(500)),
+        }) {
+      assertThat(
+              mvc.patch()
+                  .uri("/api/v1/users/me")
+                  .header(HttpHeaders.AUTHORIZATION, bearer())
+                  .contentType(MediaType.APPLICATION_JSON)
+                  .content(body))
+          .as(body)
+          .hasStatus(HttpStatus.BAD_REQUEST)
+          .hasContentType(MediaType.APPLICATION_PROBLEM_JSON)
+          .bodyJson()
+          .extractingPath("$.code")
+          .isEqualTo("validation-failed");
+    }
+    verifyNoInteractions(users);
+  }
+
+  @Test
+  void patchMeWithoutBearer_is401() {
+    assertThat(
+            mvc.patch()
+                .uri("/api/v1/users/me")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"nickname\":\"x\"}"))
+        .hasStatus(HttpStatus.UNAUTHORIZED);
+    verifyNoInteractions(users);
   }
 }

@@ -7,6 +7,9 @@ import static org.mockito.BDDMockito.willThrow;
 
 import dev.switchboard.account.auth.TokenAuthenticator;
 import dev.switchboard.account.auth.UnauthorizedException;
+import dev.switchboard.account.friends.BlockService;
+import dev.switchboard.account.friends.FriendRequestService;
+import dev.switchboard.account.friends.FriendshipService;
 import dev.switchboard.account.presence.PresenceService;
 import dev.switchboard.account.session.SessionService;
 import dev.switchboard.account.user.UserService;
@@ -32,6 +35,9 @@ abstract class WebSliceTest {
   @MockitoBean UserService users;
   @MockitoBean SessionService sessions;
   @MockitoBean PresenceService presence;
+  @MockitoBean FriendRequestService friendRequests;
+  @MockitoBean FriendshipService friendships;
+  @MockitoBean BlockService blocks;
   @MockitoBean TokenAuthenticator authenticator;
 
   @BeforeEach

@@ -43,6 +43,7 @@ class ChatSystemIT {
   void aliceAndBobOnTwoConnectors_chatWithSentDeliveredAndRead() throws Exception {
     try (ChatUser alice = ChatUser.connect(cluster.apiUrl(), "alice", connector1);
         ChatUser bob = ChatUser.connect(cluster.apiUrl(), "bob", connector2)) {
+      alice.befriend(bob);
       assertThat(alice.client.connectorId()).isNotEqualTo(bob.client.connectorId());
 
       AckMsg sent = alice.client.sendText(bob.id(), "hello Bob").get(20, TimeUnit.SECONDS);
@@ -83,6 +84,7 @@ class ChatSystemIT {
   void bothOnOneConnector_chatWithReceipts() throws Exception {
     try (ChatUser alice = ChatUser.connect(cluster.apiUrl(), "alice", connector1);
         ChatUser bob = ChatUser.connect(cluster.apiUrl(), "bob", connector1)) {
+      alice.befriend(bob);
       AckMsg sent = alice.client.sendText(bob.id(), "same connector").get(20, TimeUnit.SECONDS);
 
       bob.awaitMessages(1);
@@ -104,6 +106,7 @@ class ChatSystemIT {
     int count = 1_000;
     try (ChatUser alice = ChatUser.connect(cluster.apiUrl(), "alice", connector1);
         ChatUser bob = ChatUser.connect(cluster.apiUrl(), "bob", connector2)) {
+      alice.befriend(bob);
       List<CompletableFuture<AckMsg>> sends = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         sends.add(alice.client.sendText(bob.id(), "message " + i));
@@ -129,6 +132,7 @@ class ChatSystemIT {
   void resendingAClientMsgId_answersTheSameIdAndSeq_andBobSeesItOnce() throws Exception {
     try (ChatUser alice = ChatUser.connect(cluster.apiUrl(), "alice", connector1);
         ChatUser bob = ChatUser.connect(cluster.apiUrl(), "bob", connector2)) {
+      alice.befriend(bob);
       ChatMsg draft =
           ChatMsg.newBuilder()
               .setClientMsgId(UUID.randomUUID().toString())
@@ -159,6 +163,7 @@ class ChatSystemIT {
     try (ChatUser alice = ChatUser.connect(cluster.apiUrl(), "alice", connector1);
         ChatUser bob = ChatUser.connect(cluster.apiUrl(), "bob", connector2);
         ChatUser carol = ChatUser.connect(cluster.apiUrl(), "carol", connector2)) {
+      alice.befriend(bob);
       ChatMsg spoofed =
           ChatMsg.newBuilder()
               .setFromId(carol.id())
@@ -187,6 +192,7 @@ class ChatSystemIT {
   void unknownDestination_isRefusedWithAnError_andTheConnectionStaysUsable() throws Exception {
     try (ChatUser alice = ChatUser.connect(cluster.apiUrl(), "alice", connector1);
         ChatUser bob = ChatUser.connect(cluster.apiUrl(), "bob", connector2)) {
+      alice.befriend(bob);
       CompletableFuture<AckMsg> refused = alice.client.sendText(9_000_000_000L, "anyone?");
 
       assertThatThrownBy(() -> refused.get(20, TimeUnit.SECONDS))

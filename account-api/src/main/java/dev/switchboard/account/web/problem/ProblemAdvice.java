@@ -34,9 +34,9 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
  * The one place where failures become RFC 7807 problems: domain outcomes ({@link
- * ProblemException}), authentication, unavailable dependencies, and every Spring MVC error
- * (validation, unreadable JSON, 404, 405, ...), each with a stable {@code code} property and the
- * type {@code https://switchboard.dev/problems/<code>}.
+ * ProblemException}), rate limits, authentication, unavailable dependencies, and every Spring MVC
+ * error (validation, unreadable JSON, 404, 405, ...), each with a stable {@code code} property and
+ * the type {@code https://switchboard.dev/problems/<code>}.
  */
 @RestControllerAdvice
 public class ProblemAdvice extends ResponseEntityExceptionHandler {
@@ -55,6 +55,13 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     HttpHeaders headers = new HttpHeaders();
     headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
     return respond(problem(ProblemCode.UNAUTHORIZED, e.getMessage()), headers);
+  }
+
+  @ExceptionHandler(RateLimitedException.class)
+  ResponseEntity<ProblemDetail> onRateLimited(RateLimitedException e) {
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
+    return respond(problem(ProblemCode.RATE_LIMITED, e.getMessage()), headers);
   }
 
   @ExceptionHandler(DependencyUnavailableException.class)

@@ -15,6 +15,20 @@ public enum ProblemCode {
   USER_NOT_FOUND("user-not-found", HttpStatus.NOT_FOUND, "User not found"),
   USERNAME_TAKEN("username-taken", HttpStatus.CONFLICT, "Username taken"),
   NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
+  RATE_LIMITED("rate-limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
+  INVALID_FRIEND_REQUEST(
+      "invalid-friend-request", HttpStatus.BAD_REQUEST, "Invalid friend request"),
+  ALREADY_FRIENDS("already-friends", HttpStatus.CONFLICT, "Already friends"),
+  BLOCKED("blocked", HttpStatus.FORBIDDEN, "Blocked"),
+  FRIEND_LIMIT_REACHED("friend-limit-reached", HttpStatus.CONFLICT, "Friend limit reached"),
+  PENDING_LIMIT_REACHED(
+      "pending-limit-reached", HttpStatus.CONFLICT, "Pending friend request limit reached"),
+  FRIEND_REQUEST_NOT_FOUND(
+      "friend-request-not-found", HttpStatus.NOT_FOUND, "Friend request not found"),
+  NOT_YOUR_REQUEST("not-your-request", HttpStatus.FORBIDDEN, "Not your friend request"),
+  FRIEND_REQUEST_NOT_PENDING(
+      "friend-request-not-pending", HttpStatus.CONFLICT, "Friend request not pending"),
+  NOT_FRIENDS("not-friends", HttpStatus.NOT_FOUND, "Not friends"),
   METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
   NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
   UNSUPPORTED_MEDIA_TYPE(
