@@ -5,6 +5,8 @@ import dev.switchboard.account.AccountApiServer;
 import dev.switchboard.common.config.Env;
 import dev.switchboard.connector.ConnectorConfig;
 import dev.switchboard.connector.ConnectorServer;
+import dev.switchboard.offlinestore.OfflineStoreConfig;
+import dev.switchboard.offlinestore.OfflineStoreServer;
 import dev.switchboard.transfer.TransferConfig;
 import dev.switchboard.transfer.TransferServer;
 import dev.switchboard.userstatus.UserStatusConfig;
@@ -20,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every Switchboard service in this JVM, wired to the given infrastructure: user-status, the
- * transfers, account-api and the connectors, each the same server class that runs as its own
- * process in production, built from the same IM_* settings. {@code ./im up} and the system tests
- * run this.
+ * transfers, offline-store, account-api and the connectors, each the same server class that runs as
+ * its own process in production, built from the same IM_* settings. {@code ./im up} and the system
+ * tests run this.
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
@@ -32,6 +34,7 @@ public final class LocalCluster implements AutoCloseable {
   private final Deque<AutoCloseable> running = new ArrayDeque<>();
   private UserStatusServer userStatus;
   private final List<TransferServer> transfers = new ArrayList<>();
+  private OfflineStoreServer offlineStore;
   private AccountApiServer accountApi;
   private final List<ConnectorServer> connectors = new ArrayList<>();
 
@@ -56,6 +59,10 @@ public final class LocalCluster implements AutoCloseable {
         startService(transfer, transfer::start);
         transfers.add(transfer);
       }
+      offlineStore =
+          new OfflineStoreServer(
+              OfflineStoreConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", "offline-store-1"))));
+      startService(offlineStore, offlineStore::start);
       accountApi =
           new AccountApiServer(
               AccountApiConfig.fromEnv(
@@ -131,6 +138,10 @@ public final class LocalCluster implements AutoCloseable {
 
   public List<ConnectorServer> connectors() {
     return List.copyOf(connectors);
+  }
+
+  public OfflineStoreServer offlineStore() {
+    return offlineStore;
   }
 
   public AccountApiServer accountApi() {

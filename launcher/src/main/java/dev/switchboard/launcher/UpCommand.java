@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole system in the foreground: user-status, transfer, account-api and connectors,",
-      "on embedded Redis, MariaDB, Kafka and ZooKeeper unless IM_REDIS_URL, IM_MYSQL_URL,",
+      "Runs the whole system in the foreground: user-status, transfer, offline-store, account-api,",
+      "connectors, on embedded Redis, MariaDB, Kafka and ZooKeeper unless IM_REDIS_URL, IM_MYSQL_URL,",
       "IM_KAFKA_BOOTSTRAP or IM_ZK_CONNECT name servers to use. Ctrl-C stops everything."
     })
 final class UpCommand implements Callable<Integer> {
@@ -160,6 +160,9 @@ final class UpCommand implements Callable<Integer> {
       out.printf("  transfer     127.0.0.1:%d (gRPC)%n", transfer.port());
     }
     out.printf("  user-status  127.0.0.1:%d (gRPC)%n", cluster.userStatus().port());
+    out.printf(
+        "  offline-store 127.0.0.1:%d (gRPC; consumes Kafka into MySQL)%n",
+        cluster.offlineStore().port());
     infrastructure
         .descriptions()
         .forEach((name, where) -> out.printf("  %-11s  %s%n", name, where));

@@ -5,6 +5,7 @@ public final class ServiceNames {
   public static final String CONNECTOR = "connector";
   public static final String TRANSFER = "transfer";
   public static final String USER_STATUS = "user-status";
+  public static final String OFFLINE_STORE = "offline-store";
 
   private ServiceNames() {}
 }

@@ -1,0 +1,301 @@
+package dev.switchboard.offlinestore;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.discovery.Discovery;
+import dev.switchboard.common.discovery.Registration;
+import dev.switchboard.common.discovery.ServiceEndpoint;
+import dev.switchboard.common.discovery.ServiceNames;
+import dev.switchboard.common.discovery.ZooKeeperClients;
+import dev.switchboard.common.metrics.MeterRegistries;
+import dev.switchboard.common.metrics.MetricsEndpoint;
+import dev.switchboard.offlinestore.grpc.OfflineStoreGrpcService;
+import dev.switchboard.offlinestore.grpc.RpcMetricsInterceptor;
+import dev.switchboard.offlinestore.history.HistoryService;
+import dev.switchboard.offlinestore.ingest.IngestGroup;
+import dev.switchboard.offlinestore.ingest.IngestHooks;
+import dev.switchboard.offlinestore.ingest.TopicSetup;
+import dev.switchboard.offlinestore.ops.OfflineMetrics;
+import dev.switchboard.offlinestore.store.Databases;
+import dev.switchboard.offlinestore.store.StoreProgress;
+import dev.switchboard.offlinestore.sync.AllocatedSeqs;
+import dev.switchboard.offlinestore.sync.DeliveryCursors;
+import dev.switchboard.offlinestore.sync.ReadMarks;
+import dev.switchboard.offlinestore.sync.SyncService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An offline-store instance: the composition root. {@link #start()} connects MySQL (and migrates),
+ * makes sure the topic exists, starts the consumers, binds gRPC and registers in ZooKeeper last, so
+ * it is only found once it can serve. {@link #close()} deregisters first, drains the RPCs, then
+ * stops the consumers (each commits what it stored) and releases everything.
+ */
+public final class OfflineStoreServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(OfflineStoreServer.class);
+
+  private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration CONSUMER_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  private final OfflineStoreConfig config;
+  private final Clock clock;
+  private final IngestHooks hooks;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Everything opened so far, closed in reverse order. */
+  private final Deque<Step> opened = new ArrayDeque<>();
+
+  private volatile Server grpcServer;
+  private volatile MetricsEndpoint metricsEndpoint;
+  private volatile IngestGroup ingest;
+  private volatile OfflineMetrics metrics;
+
+  public OfflineStoreServer(OfflineStoreConfig config) {
+    this(config, Clock.systemUTC(), IngestHooks.NONE);
+  }
+
+  /**
+   * @param hooks fault injection for tests; {@link IngestHooks#NONE} in production
+   */
+  public OfflineStoreServer(OfflineStoreConfig config, Clock clock, IngestHooks hooks) {
+    this.config = config;
+    this.clock = clock;
+    this.hooks = hooks;
+  }
+
+  public void start() throws Exception {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("already started");
+    }
+    try {
+      startAll();
+    } catch (Exception | Error e) {
+      log.error("offline-store {} failed to start: {}", config.instanceId(), e.toString());
+      close();
+      throw e;
+    }
+  }
+
+  private void startAll() throws Exception {
+    PrometheusMeterRegistry registry =
+        MeterRegistries.prometheus(ServiceNames.OFFLINE_STORE, config.instanceId());
+    onClose("meter registry", registry::close);
+    metrics = new OfflineMetrics(registry);
+    metricsEndpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
+    onClose("metrics endpoint", metricsEndpoint::close);
+
+    HikariDataSource dataSource =
+        Databases.pool(
+            config.mysqlUrl(),
+            config.mysqlUser(),
+            config.mysqlPassword(),
+            config.mysqlPoolSize(),
+            "offline-store-" + config.instanceId());
+    onClose("MySQL pool", dataSource::close);
+    Databases.migrate(dataSource);
+
+    if (config.kafkaCreateTopic()) {
+      TopicSetup.ensureTopic(
+          config.kafkaBootstrap(),
+          config.kafkaTopic(),
+          config.kafkaPartitions(),
+          KAFKA_STARTUP_TIMEOUT);
+    }
+
+    StoreProgress progress = new StoreProgress();
+    ingest =
+        new IngestGroup(
+            new IngestGroup.Settings(
+                config.kafkaBootstrap(),
+                config.kafkaTopic(),
+                config.kafkaGroup(),
+                config.instanceId(),
+                config.consumerThreads(),
+                config.batchMaxRecords(),
+                config.pollTimeout(),
+                config.retryBackoff(),
+                config.retryBackoffMax()),
+            dataSource,
+            hooks,
+            progress,
+            metrics);
+    // Stopped after the gRPC server drained, before the pool closes: the last batch commits.
+    onClose("consumers", () -> ingest.close(CONSUMER_STOP_TIMEOUT));
+    Gauge.builder("offline.ingest.consumers.running", ingest, IngestGroup::running)
+        .description("Consumers still consuming; below the configured count one stopped")
+        .register(registry);
+    ingest.start();
+
+    CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
+    onClose("ZooKeeper client", zk::close);
+    Discovery discovery = new Discovery(zk);
+    onClose("discovery", discovery::close);
+
+    AllocatedSeqs allocated = new AllocatedSeqs(clock);
+    SyncService sync =
+        new SyncService(
+            dataSource,
+            allocated,
+            progress,
+            metrics,
+            clock,
+            config.maxPageSize(),
+            config.syncMaxConversations(),
+            config.syncMaxWait());
+    OfflineStoreGrpcService service =
+        new OfflineStoreGrpcService(
+            sync,
+            new DeliveryCursors(dataSource, allocated, metrics),
+            new ReadMarks(dataSource),
+            new HistoryService(dataSource, config.maxPageSize()));
+
+    ExecutorService handlers = Executors.newFixedThreadPool(config.handlerThreads(), threads());
+    onClose("handler threads", () -> stopPool(handlers));
+    grpcServer =
+        NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+            .executor(handlers)
+            .addService(ServerInterceptors.intercept(service, new RpcMetricsInterceptor(registry)))
+            .build()
+            .start();
+    onClose("gRPC server", this::stopGrpcServer);
+
+    Registration registration =
+        discovery.register(
+            new ServiceEndpoint(
+                ServiceNames.OFFLINE_STORE,
+                config.instanceId(),
+                config.advertiseHost(),
+                grpcServer.getPort(),
+                Map.of("grpc", grpcServer.getPort())));
+    onClose("registration", registration::close);
+    log.info(
+        "offline-store {} serving on {}:{} (topic {}, group {}, {} consumer(s), metrics port {})",
+        config.instanceId(),
+        config.host(),
+        grpcServer.getPort(),
+        config.kafkaTopic(),
+        config.kafkaGroup(),
+        config.consumerThreads(),
+        metricsEndpoint.port());
+  }
+
+  /** The bound gRPC port. */
+  public int port() {
+    Server server = grpcServer;
+    if (server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return server.getPort();
+  }
+
+  public int metricsPort() {
+    MetricsEndpoint endpoint = metricsEndpoint;
+    if (endpoint == null) {
+      throw new IllegalStateException("not started");
+    }
+    return endpoint.port();
+  }
+
+  public String instanceId() {
+    return config.instanceId();
+  }
+
+  /** Consumers still consuming (fewer than configured after a fatal error). */
+  public int consumersRunning() {
+    IngestGroup group = ingest;
+    return group == null ? 0 : group.running();
+  }
+
+  /** This instance's meters, for tests and embedding launchers. */
+  public OfflineMetrics metrics() {
+    OfflineMetrics current = metrics;
+    if (current == null) {
+      throw new IllegalStateException("not started");
+    }
+    return current;
+  }
+
+  /** Blocks until the gRPC server has terminated (after {@link #close()}). */
+  public void awaitTermination() throws InterruptedException {
+    Server server = grpcServer;
+    if (server != null) {
+      server.awaitTermination();
+    }
+  }
+
+  /**
+   * Deregisters (callers stop picking this instance), stops accepting calls, lets in-flight calls
+   * finish for up to the shutdown timeout, stops the consumers (committing what they stored) and
+   * releases everything. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    Step step;
+    while ((step = opened.pollLast()) != null) {
+      try {
+        step.action().run();
+      } catch (Exception e) {
+        log.warn("closing {} failed: {}", step.name(), e.toString());
+      }
+    }
+    log.info("offline-store {} stopped", config.instanceId());
+  }
+
+  private void stopGrpcServer() throws InterruptedException {
+    Server server = grpcServer;
+    server.shutdown();
+    if (!server.awaitTermination(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+      log.warn("in-flight calls did not finish within {}; cancelling", config.shutdownTimeout());
+      server.shutdownNow();
+      server.awaitTermination(1, TimeUnit.SECONDS);
+    }
+  }
+
+  private static void stopPool(ExecutorService pool) throws InterruptedException {
+    pool.shutdown();
+    if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
+      pool.shutdownNow();
+    }
+  }
+
+  private static ThreadFactory threads() {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "offline-grpc-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private void onClose(String name, Step.Action action) {
+    opened.addLast(new Step(name, action));
+  }
+
+  private record Step(String name, Action action) {
+    @FunctionalInterface
+    interface Action {
+      void run() throws Exception;
+    }
+  }
+}

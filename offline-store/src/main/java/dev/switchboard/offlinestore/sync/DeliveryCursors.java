@@ -1,0 +1,148 @@
+package dev.switchboard.offlinestore.sync;
+
+import dev.switchboard.offlinestore.ops.OfflineMetrics;
+import dev.switchboard.offlinestore.store.SqlErrors;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The per-device positions: a conversation's delivery cursor (moved on DELIVERED) and the receipt
+ * cursor (moved when a device took its receipts). Both only move forward, with one atomic {@code
+ * GREATEST} upsert each, so concurrent, repeated or late acknowledgements cannot move them back.
+ *
+ * <p>A delivery cursor means "this device holds every message of the conversation up to here", so
+ * the caller must pass the device's contiguous watermark, not the seq of the newest message it
+ * happened to receive: a device that holds 4 and 6 acknowledges 4 and syncs for 5 first. Checking
+ * that here is impossible (the server cannot see what a push delivered), but one impossible claim
+ * is refused: a seq above the conversation's head (the higher of transfer's allocated seq and the
+ * stored one) is clamped to the head. Without that, a client bug acknowledging seq 10^12 would
+ * silence the conversation on that device forever.
+ */
+public final class DeliveryCursors {
+  static final String IS_MEMBER =
+      "SELECT 1 FROM user_conversation WHERE user_id = ? AND conversation_id = ?";
+  static final String DELIVERED_SEQ =
+      "SELECT delivered_seq FROM device_cursor"
+          + " WHERE user_id = ? AND device_id = ? AND conversation_id = ?";
+  static final String STORED_HEAD = "SELECT last_seq FROM conversation WHERE conversation_id = ?";
+  static final String ADVANCE =
+      "INSERT INTO device_cursor (user_id, device_id, conversation_id, delivered_seq)"
+          + " VALUES (?, ?, ?, ?)"
+          + " ON DUPLICATE KEY UPDATE delivered_seq = GREATEST(delivered_seq, VALUES(delivered_seq))";
+  static final String RECEIPT_SEQ = "SELECT user_seq FROM receipt WHERE id = ? AND user_id = ?";
+  static final String ACK_RECEIPTS =
+      "INSERT INTO device_receipt_cursor (user_id, device_id, last_receipt_seq) VALUES (?, ?, ?)"
+          + " ON DUPLICATE KEY UPDATE"
+          + " last_receipt_seq = GREATEST(last_receipt_seq, VALUES(last_receipt_seq))";
+
+  private final DataSource dataSource;
+  private final AllocatedSeqs allocated;
+  private final OfflineMetrics metrics;
+
+  public DeliveryCursors(DataSource dataSource, AllocatedSeqs allocated, OfflineMetrics metrics) {
+    this.dataSource = dataSource;
+    this.allocated = allocated;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Moves the device's cursor in the conversation up to {@code deliveredSeq} (never down).
+   *
+   * @param deliveredSeq the device holds every message of the conversation up to it
+   */
+  public CursorAdvance advance(
+      long userId, String deviceId, String conversationId, long deliveredSeq) {
+    try (Connection connection = dataSource.getConnection()) {
+      if (!exists(connection, IS_MEMBER, userId, conversationId)) {
+        return CursorAdvance.notMember();
+      }
+      long head =
+          Math.max(
+              storedHead(connection, conversationId),
+              allocated.read(connection, List.of(conversationId)).getOrDefault(conversationId, 0L));
+      long target = deliveredSeq;
+      if (target > head) {
+        metrics.cursorClamped();
+        target = head;
+      }
+      try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
+        advance.setLong(1, userId);
+        advance.setString(2, deviceId);
+        advance.setString(3, conversationId);
+        advance.setLong(4, target);
+        advance.executeUpdate();
+      }
+      // A concurrent or earlier acknowledgement may be further; report what is there now.
+      return new CursorAdvance(true, deliveredSeq(connection, userId, deviceId, conversationId));
+    } catch (SQLException e) {
+      throw SqlErrors.translate("advancing the cursor of user " + userId, e);
+    }
+  }
+
+  /**
+   * Moves the device's receipt cursor up to the receipt with this id.
+   *
+   * @return false if no receipt with that id is addressed to the user (nothing recorded)
+   */
+  public boolean ackReceipts(long userId, String deviceId, long lastReceiptId) {
+    try (Connection connection = dataSource.getConnection()) {
+      long userSeq;
+      try (PreparedStatement select = connection.prepareStatement(RECEIPT_SEQ)) {
+        select.setLong(1, lastReceiptId);
+        select.setLong(2, userId);
+        try (ResultSet rows = select.executeQuery()) {
+          if (!rows.next()) {
+            return false;
+          }
+          userSeq = rows.getLong(1);
+        }
+      }
+      try (PreparedStatement ack = connection.prepareStatement(ACK_RECEIPTS)) {
+        ack.setLong(1, userId);
+        ack.setString(2, deviceId);
+        ack.setLong(3, userSeq);
+        ack.executeUpdate();
+      }
+      return true;
+    } catch (SQLException e) {
+      throw SqlErrors.translate("acknowledging receipts of user " + userId, e);
+    }
+  }
+
+  private static long storedHead(Connection connection, String conversationId) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(STORED_HEAD)) {
+      select.setString(1, conversationId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+
+  private static long deliveredSeq(
+      Connection connection, long userId, String deviceId, String conversationId)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(DELIVERED_SEQ)) {
+      select.setLong(1, userId);
+      select.setString(2, deviceId);
+      select.setString(3, conversationId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    }
+  }
+
+  static boolean exists(Connection connection, String sql, long userId, String conversationId)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setLong(1, userId);
+      select.setString(2, conversationId);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+}
