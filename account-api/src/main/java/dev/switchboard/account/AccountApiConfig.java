@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * @param jwtSecret token signing secret shared with the connectors ({@code IM_JWT_SECRET})
  * @param profile {@code dev} or {@code prod} ({@code IM_PROFILE})
  * @param tokenTtl lifetime of issued tokens ({@code IM_TOKEN_TTL})
- * @param grpcDeadline deadline of every call to user-status, connectors and transfers ({@code
- *     IM_GRPC_DEADLINE})
+ * @param grpcDeadline deadline of every call to user-status, connectors, transfers and
+ *     offline-store ({@code IM_GRPC_DEADLINE})
  * @param maxFriends most friends one user may have ({@code IM_MAX_FRIENDS})
  * @param maxPendingRequests most outgoing pending friend requests of one user ({@code
  *     IM_MAX_PENDING_REQUESTS})

@@ -11,8 +11,10 @@ import dev.switchboard.account.friends.FriendRequestService;
 import dev.switchboard.account.friends.FriendshipRepository;
 import dev.switchboard.account.friends.FriendshipService;
 import dev.switchboard.account.grpc.ConnectorClient;
+import dev.switchboard.account.grpc.OfflineStoreClient;
 import dev.switchboard.account.grpc.TransferClient;
 import dev.switchboard.account.grpc.UserStatusClient;
+import dev.switchboard.account.history.HistoryService;
 import dev.switchboard.account.limits.CallerRateLimiter;
 import dev.switchboard.account.notice.NoticeSender;
 import dev.switchboard.account.presence.PresenceService;
@@ -83,6 +85,11 @@ public class AccountApiWiring {
     return discovery.directory(ServiceNames.TRANSFER);
   }
 
+  @Bean(destroyMethod = "")
+  ServiceDirectory offlineStoreDirectory(Discovery discovery) {
+    return discovery.directory(ServiceNames.OFFLINE_STORE);
+  }
+
   @Bean(destroyMethod = "close")
   GrpcChannels grpcChannels() {
     return new GrpcChannels();
@@ -146,6 +153,15 @@ public class AccountApiWiring {
       AccountApiConfig config,
       MeterRegistry meters) {
     return new TransferClient(transfers, channels, config.grpcDeadline(), meters);
+  }
+
+  @Bean
+  OfflineStoreClient offlineStoreClient(
+      @Qualifier("offlineStoreDirectory") ServiceDirectory offlineStores,
+      GrpcChannels channels,
+      AccountApiConfig config,
+      MeterRegistry meters) {
+    return new OfflineStoreClient(offlineStores, channels, config.grpcDeadline(), meters);
   }
 
   // Destroyed before the gRPC channels it uses (created after them): queued notices still go out.
@@ -236,6 +252,11 @@ public class AccountApiWiring {
   }
 
   @Bean
+  HistoryService historyService(OfflineStoreClient offlineStore, MeterRegistry meters) {
+    return new HistoryService(offlineStore, meters);
+  }
+
+  @Bean
   TokenAuthenticator tokenAuthenticator(TokenService tokens, UserStatusClient userStatus) {
     return new TokenAuthenticator(tokens, userStatus);
   }
@@ -248,8 +269,9 @@ public class AccountApiWiring {
                 .title("Switchboard account API")
                 .version("v1")
                 .description(
-                    "Registration, login, logout, profiles, friends, blocks and presence. Errors are RFC 7807"
-                        + " problems (application/problem+json) with a stable `code`."))
+                    "Registration, login, logout, profiles, friends, blocks, presence and message"
+                        + " history. Errors are RFC 7807 problems (application/problem+json) with a"
+                        + " stable `code`."))
         .components(
             new Components()
                 .addSecuritySchemes(

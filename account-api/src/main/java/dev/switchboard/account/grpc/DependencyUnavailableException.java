@@ -1,8 +1,9 @@
 package dev.switchboard.account.grpc;
 
 /**
- * A service account-api depends on (user-status, a connector) could not answer in time. Answered
- * with 503: account-api fails closed rather than, say, accepting a token it could not check.
+ * A service account-api depends on (user-status, a connector, offline-store) could not answer in
+ * time. Answered with 503: account-api fails closed rather than, say, accepting a token it could
+ * not check.
  */
 public final class DependencyUnavailableException extends RuntimeException {
   private final String dependency;

@@ -10,6 +10,7 @@ import dev.switchboard.account.auth.UnauthorizedException;
 import dev.switchboard.account.friends.BlockService;
 import dev.switchboard.account.friends.FriendRequestService;
 import dev.switchboard.account.friends.FriendshipService;
+import dev.switchboard.account.history.HistoryService;
 import dev.switchboard.account.presence.PresenceService;
 import dev.switchboard.account.session.SessionService;
 import dev.switchboard.account.user.UserService;
@@ -38,6 +39,7 @@ abstract class WebSliceTest {
   @MockitoBean FriendRequestService friendRequests;
   @MockitoBean FriendshipService friendships;
   @MockitoBean BlockService blocks;
+  @MockitoBean HistoryService history;
   @MockitoBean TokenAuthenticator authenticator;
 
   @BeforeEach

@@ -29,6 +29,7 @@ public enum ProblemCode {
   FRIEND_REQUEST_NOT_PENDING(
       "friend-request-not-pending", HttpStatus.CONFLICT, "Friend request not pending"),
   NOT_FRIENDS("not-friends", HttpStatus.NOT_FOUND, "Not friends"),
+  NOT_A_MEMBER("not-a-member", HttpStatus.FORBIDDEN, "Not a member of the conversation"),
   METHOD_NOT_ALLOWED("method-not-allowed", HttpStatus.METHOD_NOT_ALLOWED, "Method not allowed"),
   NOT_ACCEPTABLE("not-acceptable", HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
   UNSUPPORTED_MEDIA_TYPE(
