@@ -29,6 +29,8 @@ import java.util.HexFormat;
  * @param routeRenewInterval how often all local routes are renewed in user-status, a third of its
  *     session TTL (IM_ROUTE_RENEW_INTERVAL)
  * @param rpcDeadline deadline of every outgoing gRPC call (IM_RPC_DEADLINE)
+ * @param syncWait how long offline-store may wait for accepted but not yet stored messages before
+ *     it answers a sync page (IM_SYNC_WAIT); shorter than the RPC deadline
  * @param maxQueuedChatsPerSession chat messages one session may have waiting for transfer
  *     (IM_MAX_QUEUED_CHATS)
  * @param shutdownTimeout bound on each graceful-stop step in close() (IM_SHUTDOWN_TIMEOUT)
@@ -50,6 +52,7 @@ public record ConnectorConfig(
     Duration idleTimeout,
     Duration routeRenewInterval,
     Duration rpcDeadline,
+    Duration syncWait,
     int maxQueuedChatsPerSession,
     Duration shutdownTimeout) {
 
@@ -68,6 +71,12 @@ public record ConnectorConfig(
   public static final Duration DEFAULT_ROUTE_RENEW_INTERVAL = Duration.ofSeconds(30);
 
   public static final Duration DEFAULT_RPC_DEADLINE = Duration.ofSeconds(10);
+
+  /**
+   * Long enough for offline-store to store a message accepted just before the sync (one consumer
+   * batch), short enough not to delay the first page noticeably; offline-store caps it at 500 ms.
+   */
+  public static final Duration DEFAULT_SYNC_WAIT = Duration.ofMillis(300);
 
   /** Per-session chat queue; a client that far ahead of transfer is flooding. */
   public static final int DEFAULT_MAX_QUEUED_CHATS = 1_000;
@@ -101,6 +110,11 @@ public record ConnectorConfig(
     requirePositive("IM_ROUTE_RENEW_INTERVAL", routeRenewInterval);
     requirePositive("IM_RPC_DEADLINE", rpcDeadline);
     requirePositive("IM_SHUTDOWN_TIMEOUT", shutdownTimeout);
+    if (syncWait == null || syncWait.isNegative() || syncWait.compareTo(rpcDeadline) >= 0) {
+      throw new ConfigException(
+          "IM_SYNC_WAIT must be at least 0 and shorter than IM_RPC_DEADLINE, or every sync times"
+              + " out");
+    }
     if (heartbeatInterval.toSeconds() < 1) {
       throw new ConfigException("IM_HEARTBEAT_INTERVAL must be at least 1s");
     }
@@ -132,6 +146,7 @@ public record ConnectorConfig(
         env.getDuration("IM_IDLE_TIMEOUT", DEFAULT_IDLE_TIMEOUT),
         env.getDuration("IM_ROUTE_RENEW_INTERVAL", DEFAULT_ROUTE_RENEW_INTERVAL),
         env.getDuration("IM_RPC_DEADLINE", DEFAULT_RPC_DEADLINE),
+        env.getDuration("IM_SYNC_WAIT", DEFAULT_SYNC_WAIT),
         env.getInt("IM_MAX_QUEUED_CHATS", DEFAULT_MAX_QUEUED_CHATS),
         env.getDuration("IM_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT));
   }
@@ -174,6 +189,8 @@ public record ConnectorConfig(
         + routeRenewInterval
         + ", rpcDeadline="
         + rpcDeadline
+        + ", syncWait="
+        + syncWait
         + ", maxQueuedChatsPerSession="
         + maxQueuedChatsPerSession
         + ", shutdownTimeout="

@@ -20,6 +20,30 @@ public final class ConnectorMetrics {
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<ErrorCode, Counter> loginsRefused = new EnumMap<>(ErrorCode.class);
   private final Counter loginsAccepted;
+  private final Map<SyncTrigger, Map<SyncOutcome, Counter>> syncs =
+      new EnumMap<>(SyncTrigger.class);
+  private final Counter receiptAcksOk;
+  private final Counter receiptAcksFailed;
+  private final Counter cursorAdvancesOk;
+  private final Counter cursorAdvancesFailed;
+
+  /** What started a sync: the login itself, or a SyncReq of the client. */
+  public enum SyncTrigger {
+    LOGIN,
+    REQUEST
+  }
+
+  /** How a sync ended for the client. */
+  public enum SyncOutcome {
+    /** A SyncResp was sent. */
+    SERVED,
+    /** offline-store could not be reached; the client got Error{UNAVAILABLE}. */
+    UNAVAILABLE,
+    /** The request was refused as invalid or rate limited. */
+    REFUSED,
+    /** offline-store failed unexpectedly; the client got Error{INTERNAL}. */
+    FAILED
+  }
 
   public ConnectorMetrics(MeterRegistry registry, SessionTable sessions) {
     Gauge.builder("connector.sessions", sessions, SessionTable::size)
@@ -65,6 +89,37 @@ public final class ConnectorMetrics {
             .tag("outcome", "accepted")
             .tag("reason", "none")
             .register(registry);
+    for (SyncTrigger trigger : SyncTrigger.values()) {
+      Map<SyncOutcome, Counter> byOutcome = new EnumMap<>(SyncOutcome.class);
+      for (SyncOutcome outcome : SyncOutcome.values()) {
+        byOutcome.put(
+            outcome,
+            Counter.builder("connector.syncs")
+                .description("Sync pages asked of offline-store for clients")
+                .tag("trigger", trigger.name().toLowerCase(Locale.ROOT))
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .register(registry));
+      }
+      syncs.put(trigger, byOutcome);
+    }
+    receiptAcksOk =
+        outcomeCounter(registry, "connector.receipt.acks", "Receipt cursor moves", "ok");
+    receiptAcksFailed =
+        outcomeCounter(registry, "connector.receipt.acks", "Receipt cursor moves", "failed");
+    cursorAdvancesOk =
+        outcomeCounter(
+            registry, "connector.cursor.advances", "Delivery cursor moves on DELIVERED", "ok");
+    cursorAdvancesFailed =
+        outcomeCounter(
+            registry, "connector.cursor.advances", "Delivery cursor moves on DELIVERED", "failed");
+  }
+
+  private static Counter outcomeCounter(
+      MeterRegistry registry, String name, String description, String outcome) {
+    return Counter.builder(name)
+        .description(description)
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   public void frameIn(Frame frame) {
@@ -90,5 +145,19 @@ public final class ConnectorMetrics {
     if (counter != null) {
       counter.increment();
     }
+  }
+
+  public void sync(SyncTrigger trigger, SyncOutcome outcome) {
+    syncs.get(trigger).get(outcome).increment();
+  }
+
+  /** An AckReceipts call (receipts_through_id of a SyncReq) succeeded or failed. */
+  public void receiptAck(boolean ok) {
+    (ok ? receiptAcksOk : receiptAcksFailed).increment();
+  }
+
+  /** An AdvanceCursor call (delivered_through_seq of a DELIVERED) succeeded or failed. */
+  public void cursorAdvance(boolean ok) {
+    (ok ? cursorAdvancesOk : cursorAdvancesFailed).increment();
   }
 }

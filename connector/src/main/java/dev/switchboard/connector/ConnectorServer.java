@@ -19,6 +19,7 @@ import dev.switchboard.connector.net.ClientSettings;
 import dev.switchboard.connector.net.ClientTransport;
 import dev.switchboard.connector.route.ConnectorKicker;
 import dev.switchboard.connector.route.EndpointPicker;
+import dev.switchboard.connector.route.OfflineStoreClient;
 import dev.switchboard.connector.route.RetryingCall;
 import dev.switchboard.connector.route.RouteRenewer;
 import dev.switchboard.connector.route.SessionRegistrar;
@@ -46,13 +47,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The composition root of a connector: client listener (Netty), gRPC server for transfer and
- * account-api, ZooKeeper registration, user-status and transfer clients, metrics.
+ * account-api, ZooKeeper registration, user-status, transfer and offline-store clients, metrics.
  *
  * <p>{@link #start()} registers in ZooKeeper last, when everything else serves; {@link #close()}
  * deregisters first, so that nobody is sent here while it stops.
  */
 public final class ConnectorServer implements AutoCloseable {
-  /** Transfer calls are idempotent; three attempts ride out one instance dying. */
+  /**
+   * Transfer, user-status and offline-store calls are idempotent; three attempts ride out one
+   * instance dying.
+   */
   static final int MAX_ATTEMPTS = 3;
 
   static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
@@ -116,6 +120,7 @@ public final class ConnectorServer implements AutoCloseable {
     ServiceDirectory transfers = discovery.directory(ServiceNames.TRANSFER);
     ServiceDirectory userStatuses = discovery.directory(ServiceNames.USER_STATUS);
     ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
+    ServiceDirectory offlineStores = discovery.directory(ServiceNames.OFFLINE_STORE);
     GrpcChannels grpcChannels = new GrpcChannels();
     toClose.push(grpcChannels);
 
@@ -143,6 +148,16 @@ public final class ConnectorServer implements AutoCloseable {
                 scheduler),
             grpcChannels,
             deadline);
+    OfflineStoreClient offlineStore =
+        new OfflineStoreClient(
+            new RetryingCall(
+                ServiceNames.OFFLINE_STORE,
+                EndpointPicker.of(offlineStores),
+                MAX_ATTEMPTS,
+                INITIAL_BACKOFF,
+                scheduler),
+            grpcChannels,
+            deadline);
     registrar =
         new SessionRegistrar(
             config.id(),
@@ -163,7 +178,15 @@ public final class ConnectorServer implements AutoCloseable {
             transport,
             new ClientChannelInitializer(
                 ClientSettings.of(config),
-                new ClientServices(authenticator, sessions, registrar, forwarder, metrics, clock)));
+                new ClientServices(
+                    authenticator,
+                    sessions,
+                    registrar,
+                    forwarder,
+                    offlineStore,
+                    offlineStore,
+                    metrics,
+                    clock)));
 
     renewer = new RouteRenewer(config.id(), sessions, presence);
     renewer.start(scheduler, config.routeRenewInterval());

@@ -28,6 +28,7 @@ class ConnectorConfigTest {
     assertThat(config.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(config.routeRenewInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.maxQueuedChatsPerSession()).isEqualTo(1_000);
+    assertThat(config.syncWait()).isEqualTo(Duration.ofMillis(300));
   }
 
   @Test
@@ -46,6 +47,7 @@ class ConnectorConfigTest {
     values.put("IM_ROUTE_RENEW_INTERVAL", "5s");
     values.put("IM_RPC_DEADLINE", "3s");
     values.put("IM_MAX_QUEUED_CHATS", "10");
+    values.put("IM_SYNC_WAIT", "0s");
 
     ConnectorConfig config = ConnectorConfig.fromEnv(env(values));
 
@@ -63,6 +65,7 @@ class ConnectorConfigTest {
     assertThat(config.routeRenewInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.rpcDeadline()).isEqualTo(Duration.ofSeconds(3));
     assertThat(config.maxQueuedChatsPerSession()).isEqualTo(10);
+    assertThat(config.syncWait()).isZero();
   }
 
   @Test
@@ -92,6 +95,15 @@ class ConnectorConfigTest {
         .hasMessageContaining("IM_IDLE_TIMEOUT");
     assertThatThrownBy(() -> ConnectorConfig.fromEnv(env(Map.of("IM_LOGIN_TIMEOUT", "0s"))))
         .hasMessageContaining("IM_LOGIN_TIMEOUT");
+  }
+
+  @Test
+  void syncWaitAsLongAsTheRpcDeadline_isRefused_sinceEverySyncWouldTimeOut() {
+    assertThatThrownBy(
+            () ->
+                ConnectorConfig.fromEnv(env(Map.of("IM_SYNC_WAIT", "3s", "IM_RPC_DEADLINE", "3s"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IM_SYNC_WAIT");
   }
 
   @Test

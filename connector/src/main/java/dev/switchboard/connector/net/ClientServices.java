@@ -2,8 +2,10 @@ package dev.switchboard.connector.net;
 
 import dev.switchboard.connector.ConnectorMetrics;
 import dev.switchboard.connector.auth.Authenticator;
+import dev.switchboard.connector.route.DeliveryCursor;
 import dev.switchboard.connector.route.MessageForwarder;
 import dev.switchboard.connector.route.SessionRegistrar;
+import dev.switchboard.connector.route.SyncSource;
 import dev.switchboard.connector.session.SessionTable;
 import java.time.Clock;
 
@@ -13,5 +15,7 @@ public record ClientServices(
     SessionTable sessions,
     SessionRegistrar registrar,
     MessageForwarder forwarder,
+    SyncSource syncSource,
+    DeliveryCursor deliveryCursor,
     ConnectorMetrics metrics,
     Clock clock) {}

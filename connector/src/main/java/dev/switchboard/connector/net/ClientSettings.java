@@ -10,7 +10,8 @@ public record ClientSettings(
     Duration loginTimeout,
     Duration heartbeatInterval,
     Duration idleTimeout,
-    int maxQueuedChatsPerSession) {
+    int maxQueuedChatsPerSession,
+    Duration syncWait) {
 
   public static ClientSettings of(ConnectorConfig config) {
     return new ClientSettings(
@@ -19,6 +20,7 @@ public record ClientSettings(
         config.loginTimeout(),
         config.heartbeatInterval(),
         config.idleTimeout(),
-        config.maxQueuedChatsPerSession());
+        config.maxQueuedChatsPerSession(),
+        config.syncWait());
   }
 }

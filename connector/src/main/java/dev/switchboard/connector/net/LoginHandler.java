@@ -4,6 +4,7 @@ import dev.switchboard.connector.auth.LoginOutcome;
 import dev.switchboard.connector.auth.LoginOutcome.Accepted;
 import dev.switchboard.connector.auth.LoginOutcome.Refused;
 import dev.switchboard.connector.route.OrderedChatForwarder;
+import dev.switchboard.connector.route.SessionSync;
 import dev.switchboard.connector.session.Frames;
 import dev.switchboard.connector.session.Session;
 import dev.switchboard.proto.ErrorCode;
@@ -35,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>Order of a successful login, all on the channel's event loop: LoginResp is written, then the
  * session enters the table (from then on deliveries may be written, and they can only follow the
  * LoginResp on the wire), then the route is registered in user-status. If that registration fails
- * the client gets Error{UNAVAILABLE} and is closed, since nobody could reach it.
+ * the client gets Error{UNAVAILABLE} and is closed, since nobody could reach it. Once it succeeded
+ * (and not before: see {@link SessionSync}) the first sync page is asked of offline-store and sent
+ * as an unsolicited SyncResp; live deliveries keep flowing meanwhile.
  */
 public final class LoginHandler extends SimpleChannelInboundHandler<Frame> {
   /** Frames a client may pipeline behind its LoginReq before it has been answered. */
@@ -185,12 +188,24 @@ public final class LoginHandler extends SimpleChannelInboundHandler<Frame> {
                   session.deviceId(),
                   session.sessionId());
             });
+    SessionSync sync =
+        new SessionSync(
+            session,
+            services.syncSource(),
+            services.deliveryCursor(),
+            settings.syncWait(),
+            services.metrics());
     services
         .registrar()
         .online(session, replaced.isPresent())
         .whenCompleteAsync(
             (ignored, failure) -> {
-              if (failure != null && channel.isActive()) {
+              if (!channel.isActive()) {
+                return;
+              }
+              if (failure == null) {
+                sync.start(); // the route is visible to transfer now
+              } else {
                 log.warn(
                     "cannot register user={} device={} session={}: {}",
                     session.userId(),
@@ -220,7 +235,8 @@ public final class LoginHandler extends SimpleChannelInboundHandler<Frame> {
             session,
             services.forwarder(),
             new OrderedChatForwarder(
-                session, services.forwarder(), settings.maxQueuedChatsPerSession()));
+                session, services.forwarder(), settings.maxQueuedChatsPerSession()),
+            sync);
     ctx.pipeline().addAfter(ctx.name(), ClientChannelInitializer.SESSION, next);
     for (Frame frame : heldBack) {
       ctx.fireChannelRead(frame);

@@ -3,6 +3,7 @@ package dev.switchboard.connector.net;
 import dev.switchboard.connector.route.MessageForwarder;
 import dev.switchboard.connector.route.OrderedChatForwarder;
 import dev.switchboard.connector.route.RetryingCall;
+import dev.switchboard.connector.route.SessionSync;
 import dev.switchboard.connector.session.Frames;
 import dev.switchboard.connector.session.Session;
 import dev.switchboard.proto.AckMsg;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Serves a logged-in connection: answers Pings, forwards chat messages (in order, see {@link
  * OrderedChatForwarder}) and receipts to transfer with the sender taken from the session, never
- * from the frame.
+ * from the frame, and serves SyncReqs and delivery watermarks through {@link SessionSync}.
  */
 public final class SessionHandler extends SimpleChannelInboundHandler<Frame> {
   private static final Logger log = LoggerFactory.getLogger(SessionHandler.class);
@@ -29,11 +30,14 @@ public final class SessionHandler extends SimpleChannelInboundHandler<Frame> {
   private final Session session;
   private final MessageForwarder forwarder;
   private final OrderedChatForwarder chats;
+  private final SessionSync sync;
 
-  public SessionHandler(Session session, MessageForwarder forwarder, OrderedChatForwarder chats) {
+  public SessionHandler(
+      Session session, MessageForwarder forwarder, OrderedChatForwarder chats, SessionSync sync) {
     this.session = session;
     this.forwarder = forwarder;
     this.chats = chats;
+    this.sync = sync;
   }
 
   public Session session() {
@@ -50,10 +54,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<Frame> {
       }
       case CHAT_MSG -> chats.submit(requestId, fromSession(frame.getChatMsg()));
       case ACK_MSG -> forwardAck(ctx, requestId, frame.getAckMsg());
-      case SYNC_REQ ->
-          session.write(
-              Frames.error(
-                  ErrorCode.UNSUPPORTED, "sync needs offline-store, not deployed yet", requestId));
+      case SYNC_REQ -> sync.request(requestId, frame.getSyncReq());
       case LOGIN_REQ ->
           session.write(
               Frames.error(
@@ -82,6 +83,10 @@ public final class SessionHandler extends SimpleChannelInboundHandler<Frame> {
         .build();
   }
 
+  /**
+   * A receipt goes to transfer, which relays it to the sender (and logs it, so offline-store raises
+   * the read mark on READ); a DELIVERED's watermark also moves this device's delivery cursor.
+   */
   private void forwardAck(ChannelHandlerContext ctx, long requestId, AckMsg ack) {
     if (ack.getMsgType() != MsgType.DELIVERED && ack.getMsgType() != MsgType.READ) {
       session.write(
@@ -99,6 +104,7 @@ public final class SessionHandler extends SimpleChannelInboundHandler<Frame> {
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
+    sync.delivered(fromSession);
     call.whenCompleteAsync(
         (response, failure) -> {
           if (failure != null) {

@@ -6,6 +6,8 @@ import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.Kick;
 import dev.switchboard.proto.KickReason;
 import dev.switchboard.proto.Pong;
+import dev.switchboard.proto.SyncResp;
+import dev.switchboard.proto.internal.SyncResponse;
 
 /** The frames the connector itself writes to clients. */
 public final class Frames {
@@ -45,5 +47,28 @@ public final class Frames {
         .setRequestId(requestId)
         .setPong(Pong.newBuilder().setTimeMs(timeMs))
         .build();
+  }
+
+  /**
+   * A SyncResp from offline-store's page. A head's max_seq is the allocated seq: it includes
+   * messages accepted but not stored yet, which is what tells the client to sync again. The stored
+   * seq can never be above it, except when the store could not read the allocator (allocated 0), so
+   * the larger of the two is the conversation's known head.
+   */
+  public static Frame syncResp(SyncResponse page, long requestId) {
+    SyncResp.Builder resp =
+        SyncResp.newBuilder()
+            .addAllMessages(page.getMessagesList())
+            .addAllAcks(page.getAcksList())
+            .setNextCursor(page.getNextCursor())
+            .setHasMore(page.getHasMore());
+    for (dev.switchboard.proto.internal.ConversationHead head : page.getHeadsList()) {
+      resp.addHeads(
+          dev.switchboard.proto.ConversationHead.newBuilder()
+              .setConversationId(head.getConversationId())
+              .setMaxSeq(Math.max(head.getAllocatedSeq(), head.getStoredSeq()))
+              .setDeliveredSeq(head.getDeliveredSeq()));
+    }
+    return Frame.newBuilder().setRequestId(requestId).setSyncResp(resp).build();
   }
 }

@@ -42,7 +42,8 @@ class LoginHandlerTest {
     send(channel, login(42, harness.token(7, "phone"), "phone"));
 
     List<Frame> out = read(channel);
-    assertThat(out).hasSize(1);
+    assertThat(out).hasSize(2);
+    assertThat(out.get(1).hasSyncResp()).as("the first sync page follows").isTrue();
     assertThat(out.get(0).getRequestId()).isEqualTo(42);
     LoginResp resp = out.get(0).getLoginResp();
     assertThat(resp.getOk()).isTrue();
@@ -286,6 +287,8 @@ class LoginHandlerTest {
         Frame.newBuilder().setRequestId(2).setPing(Ping.newBuilder().setTimeMs(99)).build());
 
     List<Frame> out = read(channel);
+    assertThat(out).extracting(Frame::getBodyCase).contains(Frame.BodyCase.SYNC_RESP);
+    out.removeIf(Frame::hasSyncResp); // the first sync page; its order is asserted in SyncTest
     assertThat(out).hasSize(2);
     assertThat(out.get(0).getLoginResp().getOk()).isTrue();
     assertThat(out.get(1).getPong().getTimeMs()).isEqualTo(99);

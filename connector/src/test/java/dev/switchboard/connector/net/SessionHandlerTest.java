@@ -15,7 +15,6 @@ import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.MsgType;
 import dev.switchboard.proto.Ping;
-import dev.switchboard.proto.SyncReq;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendChatResponse;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -289,19 +288,6 @@ class SessionHandlerTest {
 
     assertThat(harness.forwarder.acks).isEmpty();
     assertThat(read(bob).get(0).getError().getCode()).isEqualTo(ErrorCode.INVALID_MESSAGE);
-  }
-
-  @Test
-  void syncReq_isUnsupportedForNow() {
-    EmbeddedChannel alice = harness.loggedIn(ALICE, "phone");
-
-    send(
-        alice, Frame.newBuilder().setRequestId(8).setSyncReq(SyncReq.getDefaultInstance()).build());
-
-    List<Frame> out = read(alice);
-    assertThat(out.get(0).getError().getCode()).isEqualTo(ErrorCode.UNSUPPORTED);
-    assertThat(out.get(0).getError().getMessage()).contains("offline-store");
-    assertThat(alice.isOpen()).isTrue();
   }
 
   @Test

@@ -30,6 +30,7 @@ public final class ClientHarness implements AutoCloseable {
   public static final String CONNECTOR_ID = "conn-test";
   public static final byte[] SECRET =
       "test-secret-test-secret-test-secret!".getBytes(StandardCharsets.UTF_8);
+  public static final Duration SYNC_WAIT = Duration.ofMillis(300);
   public static final Clock CLOCK =
       Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
 
@@ -38,6 +39,7 @@ public final class ClientHarness implements AutoCloseable {
   public final ScriptedForwarder forwarder = new ScriptedForwarder();
   public final RecordingKicker kicker = new RecordingKicker();
   public final RecordingPublisher publisher = new RecordingPublisher();
+  public final ScriptedSyncStore syncStore = new ScriptedSyncStore();
   public final SessionTable sessions = new SessionTable();
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   public final ClientSettings settings;
@@ -56,13 +58,16 @@ public final class ClientHarness implements AutoCloseable {
             Duration.ofSeconds(5),
             Duration.ofSeconds(30),
             Duration.ofSeconds(90),
-            maxQueuedChats);
+            maxQueuedChats,
+            SYNC_WAIT);
     ClientServices services =
         new ClientServices(
             new Authenticator(tokens, presence),
             sessions,
             new SessionRegistrar(CONNECTOR_ID, presence, kicker, publisher),
             forwarder,
+            syncStore,
+            syncStore,
             new ConnectorMetrics(meters, sessions),
             CLOCK);
     initializer = new ClientChannelInitializer(settings, services);
@@ -86,7 +91,10 @@ public final class ClientHarness implements AutoCloseable {
         .build();
   }
 
-  /** A connection logged in as (user, device), its LoginResp already read. */
+  /**
+   * A connection logged in as (user, device), its LoginResp and the first sync page (or whatever
+   * the sync store answered at login) already read.
+   */
   public EmbeddedChannel loggedIn(long userId, String deviceId) {
     EmbeddedChannel channel = connect();
     send(channel, login(1, token(userId, deviceId), deviceId));
