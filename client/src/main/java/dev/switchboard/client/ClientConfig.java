@@ -1,5 +1,6 @@
 package dev.switchboard.client;
 
+import dev.switchboard.client.sync.SyncPolicy;
 import io.netty.channel.EventLoopGroup;
 import java.net.URI;
 import java.time.Duration;
@@ -29,6 +30,11 @@ import java.util.concurrent.Executor;
  *     clients
  * @param listener receives messages, receipts, errors; default {@link ClientListener#NONE}
  * @param clientVersion sent in LoginReq for the server's logs
+ * @param reconnect automatic reconnection after a dropped connection; default {@link
+ *     ReconnectPolicy#defaults()} (on). {@link ReconnectPolicy#disabled()} for a connection that
+ *     stays down
+ * @param sync when the client pulls what it missed (idle sync, head retries, page size); default
+ *     {@link SyncPolicy#defaults()}
  */
 public record ClientConfig(
     URI apiBaseUrl,
@@ -41,7 +47,9 @@ public record ClientConfig(
     EventLoopGroup eventLoopGroup,
     Executor callbackExecutor,
     ClientListener listener,
-    String clientVersion) {
+    String clientVersion,
+    ReconnectPolicy reconnect,
+    SyncPolicy sync) {
 
   public static final URI DEFAULT_API_BASE_URL = URI.create("http://127.0.0.1:8080");
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -71,6 +79,13 @@ public record ClientConfig(
     }
     listener = listener == null ? ClientListener.NONE : listener;
     clientVersion = clientVersion == null ? DEFAULT_CLIENT_VERSION : clientVersion;
+    reconnect = reconnect == null ? ReconnectPolicy.defaults() : reconnect;
+    sync = sync == null ? SyncPolicy.defaults() : sync;
+  }
+
+  /** How long the client waits without any message before it syncs; zero = never. */
+  public Duration idleSyncInterval() {
+    return sync.idleInterval();
   }
 
   public static Builder builder() {
@@ -94,7 +109,9 @@ public record ClientConfig(
         .eventLoopGroup(eventLoopGroup)
         .callbackExecutor(callbackExecutor)
         .listener(listener)
-        .clientVersion(clientVersion);
+        .clientVersion(clientVersion)
+        .reconnect(reconnect)
+        .sync(sync);
   }
 
   /** A copy with another listener. */
@@ -132,6 +149,8 @@ public record ClientConfig(
     private Executor callbackExecutor;
     private ClientListener listener = ClientListener.NONE;
     private String clientVersion = DEFAULT_CLIENT_VERSION;
+    private ReconnectPolicy reconnect = ReconnectPolicy.defaults();
+    private SyncPolicy sync = SyncPolicy.defaults();
 
     private Builder() {}
 
@@ -194,6 +213,30 @@ public record ClientConfig(
       return this;
     }
 
+    public Builder reconnect(ReconnectPolicy reconnect) {
+      this.reconnect = reconnect;
+      return this;
+    }
+
+    /** Turns automatic reconnection on or off, keeping the other reconnect settings. */
+    public Builder reconnectEnabled(boolean enabled) {
+      ReconnectPolicy r = reconnect == null ? ReconnectPolicy.defaults() : reconnect;
+      this.reconnect =
+          new ReconnectPolicy(enabled, r.baseDelay(), r.maxDelay(), r.maxAttempts(), r.random());
+      return this;
+    }
+
+    public Builder sync(SyncPolicy sync) {
+      this.sync = sync;
+      return this;
+    }
+
+    /** Sync after this long without any message; {@link Duration#ZERO} turns it off. */
+    public Builder idleSyncInterval(Duration idleSyncInterval) {
+      this.sync = (sync == null ? SyncPolicy.defaults() : sync).withIdleInterval(idleSyncInterval);
+      return this;
+    }
+
     public ClientConfig build() {
       return new ClientConfig(
           apiBaseUrl,
@@ -206,7 +249,9 @@ public record ClientConfig(
           eventLoopGroup,
           callbackExecutor,
           listener,
-          clientVersion);
+          clientVersion,
+          reconnect,
+          sync);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.Kick;
+import dev.switchboard.proto.LoginResp;
 import dev.switchboard.proto.Notice;
 
 /**
@@ -41,8 +42,30 @@ public interface ClientListener {
   default void onKicked(Kick kick) {}
 
   /**
-   * An established session ended. {@code cause} is null when the application closed the client,
-   * otherwise why the connection ended (kicked, closed by the server, no heartbeat, I/O error).
+   * An established connection ended; called once per connection that had logged in. {@code cause}
+   * is null when the application closed the client, otherwise why the connection ended (kicked,
+   * closed by the server, no heartbeat, I/O error). Sends still waiting for SENT have failed with
+   * {@link ConnectionClosedException} (resend them with the same client_msg_id).
+   *
+   * <p>Unless the application closed the client, reconnection is off ({@link
+   * ReconnectPolicy#enabled()}), or a {@link dev.switchboard.proto.Kick} ended the session for good
+   * (LOGGED_IN_ELSEWHERE, LOGGED_OUT, TOKEN_REVOKED), the client now reconnects by itself ({@link
+   * SwitchboardClient#isReconnecting()} is true): {@link #onReconnected} or {@link
+   * #onReconnectFailed} follows. A Kick with SERVER_SHUTDOWN reconnects too.
    */
   default void onDisconnected(Throwable cause) {}
+
+  /**
+   * An automatic reconnect logged in again (possibly on another connector, with a new session from
+   * REST): sends work again, and the connector's sync brings what arrived in between (each message
+   * still reaches {@link #onMessage} once).
+   */
+  default void onReconnected(LoginResp resp) {}
+
+  /**
+   * Automatic reconnection gave up: the credentials or token were refused, or {@link
+   * ReconnectPolicy#maxAttempts()} ran out. The client stays disconnected; {@link
+   * SwitchboardClient#connect} may be called again.
+   */
+  default void onReconnectFailed(Throwable cause) {}
 }

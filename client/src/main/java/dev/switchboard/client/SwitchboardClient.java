@@ -6,24 +6,34 @@ import dev.switchboard.client.inbound.RecentIds;
 import dev.switchboard.client.net.NettyTransport;
 import dev.switchboard.client.rest.AccountApi;
 import dev.switchboard.client.rest.LoginSession;
+import dev.switchboard.client.retry.TaskScheduler;
+import dev.switchboard.client.sync.SyncDriver;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.ContentType;
+import dev.switchboard.proto.ConversationHead;
 import dev.switchboard.proto.ConversationType;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.Frame;
+import dev.switchboard.proto.KickReason;
 import dev.switchboard.proto.LoginResp;
 import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.SyncReq;
 import dev.switchboard.proto.SyncResp;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -46,9 +56,17 @@ import org.slf4j.LoggerFactory;
  * rules). Do not wait for a future of a client inside one of its own callbacks when the callback
  * executor is the default single thread.
  *
+ * <p>Durable delivery: after login the connector sends what this device missed (sync pages); the
+ * client pulls further pages, syncs again on a seq gap, when a conversation head shows messages it
+ * does not hold yet, and after {@link ClientConfig#idleSyncInterval()} of silence. Every message,
+ * pushed or synced, goes through the same dedup and per-conversation ordering, and every DELIVERED
+ * receipt carries this device's gap-free watermark in the conversation, which the server turns into
+ * the device's sync cursor. A dropped connection comes back by itself ({@link ReconnectPolicy});
+ * {@link ClientListener#onReconnected} tells when.
+ *
  * <p>Threading inside: the client is pinned to one event loop of its group; all of its mutable
- * state (connection, pending sends, dedup/reorder) is confined to that loop, so thousands of
- * clients can share a small group without locks.
+ * state (connection, pending sends, dedup/reorder, sync, reconnect) is confined to that loop, so
+ * thousands of clients can share a small group without locks.
  *
  * <pre>{@code
  * try (var client = new SwitchboardClient(ClientConfig.builder().listener(myListener).build())) {
@@ -60,6 +78,13 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardClient implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SwitchboardClient.class);
+
+  /**
+   * How long a watermark that rose without a new message (an own SENT filled a hole, a sync page
+   * told the base) waits before a DELIVERED re-acknowledgement reports it; a message arriving
+   * meanwhile carries it for free.
+   */
+  static final Duration CLAIM_CHECK_DELAY = Duration.ofMillis(200);
 
   private final ClientConfig config;
   private final ClientListener listener;
@@ -78,9 +103,16 @@ public final class SwitchboardClient implements AutoCloseable {
   private final InboundSequencer sequencer;
   private final RecentIds seenReceipts;
   private final PendingSends pending;
+  private final SyncDriver sync;
+  private final Reconnector reconnector;
+  private final Map<String, Claim> claims = new HashMap<>();
+  private final Set<String> claimsToCheck = new LinkedHashSet<>();
   private Connection connection;
+  private boolean connectionIsReconnect; // `connection` is an automatic reconnect attempt
+  private KickReason kickReason; // of `connection`, if the server kicked it
   private CompletableFuture<LoginResp> loginResult;
   private ScheduledFuture<?> releaseTimer;
+  private ScheduledFuture<?> claimTimer;
 
   // Read from any thread.
   private volatile boolean closed;
@@ -88,6 +120,21 @@ public final class SwitchboardClient implements AutoCloseable {
   private volatile long userId;
   private volatile LoginSession session;
   private volatile String connectorId;
+  private volatile Credentials credentials; // for a REST login when reconnecting; may be null
+
+  /** What a REST login needs; kept only for reconnecting. */
+  private record Credentials(String username, String password) {
+    @Override
+    public String toString() {
+      return "Credentials[username=" + username + ", password=***]";
+    }
+  }
+
+  /** The last DELIVERED sent in a conversation: what it claimed, and a receipt to repeat. */
+  private static final class Claim {
+    long claimed;
+    AckMsg delivered;
+  }
 
   public SwitchboardClient(ClientConfig config) {
     this(config, null);
@@ -128,9 +175,20 @@ public final class SwitchboardClient implements AutoCloseable {
             config.reorderHoldBack(),
             config.dedupCapacity(),
             InstantSource.system(),
-            new LoggingGapListener());
+            new SyncOnGap());
     this.seenReceipts = new RecentIds(config.dedupCapacity());
     this.pending = new PendingSends(loop, config.requestTimeout(), this::complete, this::fail);
+    TaskScheduler scheduler = TaskScheduler.on(loop);
+    this.sync =
+        new SyncDriver(
+            config.sync(),
+            config.requestTimeout(),
+            scheduler,
+            InstantSource.system(),
+            requestIds::incrementAndGet,
+            sequencer::deliveredThrough,
+            this::writeSyncReq);
+    this.reconnector = new Reconnector(config.reconnect(), scheduler, loop, new ReconnectTarget());
   }
 
   /**
@@ -150,10 +208,33 @@ public final class SwitchboardClient implements AutoCloseable {
    * successful LoginResp; fails with {@link ServerErrorException} if the server refuses the login,
    * {@link java.net.ConnectException} if the connector cannot be reached, {@link TimeoutException}
    * if no answer comes within the request timeout, {@link IllegalStateException} if the client is
-   * closed or already connected/connecting.
+   * closed or already connected/connecting. A failed first connect is not retried.
+   *
+   * <p>Once connected, a dropped connection is reconnected automatically ({@link
+   * ClientConfig#reconnect()}); with only a session, that can only be to this session's connector
+   * and token. An explicit connect while the client waits to reconnect takes over from it.
    */
   public CompletableFuture<LoginResp> connect(LoginSession session) {
     Objects.requireNonNull(session, "session");
+    return connect(session, (Credentials) null);
+  }
+
+  /**
+   * Like {@link #connect(LoginSession)}, and remembers the credentials the session was created
+   * with, so that an automatic reconnect can log in again over REST when the session's connector is
+   * gone or its token is no longer accepted (kept in memory only, for this purpose).
+   */
+  public CompletableFuture<LoginResp> connect(
+      LoginSession session, String username, String password) {
+    Objects.requireNonNull(session, "session");
+    return connect(
+        session,
+        new Credentials(
+            Objects.requireNonNull(username, "username"),
+            Objects.requireNonNull(password, "password")));
+  }
+
+  private CompletableFuture<LoginResp> connect(LoginSession session, Credentials credentials) {
     CompletableFuture<LoginResp> result = new CompletableFuture<>();
     onLoop(
         result,
@@ -166,33 +247,45 @@ public final class SwitchboardClient implements AutoCloseable {
             fail(result, new IllegalStateException("already connected or connecting"));
             return;
           }
-          this.session = session;
-          this.userId = session.userId();
+          reconnector.stop(); // the application's own connect replaces automatic attempts
+          this.credentials = credentials;
           this.loginResult = result;
-          connection =
-              new Connection(
-                  connectionEvents,
-                  loop,
-                  session,
-                  config.deviceId(),
-                  config.clientVersion(),
-                  requestIds.incrementAndGet(),
-                  config.requestTimeout());
-          connection.open(channelClass, config.connectTimeout(), config.maxFrameBytes());
+          open(session, false);
         });
     return result;
   }
 
   /**
    * Logs in over REST ({@link ClientConfig#apiBaseUrl()}, device {@link ClientConfig#deviceId()})
-   * and then {@link #connect}s. REST failures arrive as {@link
+   * and then {@link #connect}s, keeping the credentials for reconnecting (see {@link
+   * #connect(LoginSession, String, String)}). REST failures arrive as {@link
    * dev.switchboard.client.rest.ApiException} or {@link
    * dev.switchboard.client.rest.ApiUnreachableException}.
    */
   public CompletableFuture<LoginResp> loginAndConnect(String username, String password) {
+    Objects.requireNonNull(username, "username");
+    Objects.requireNonNull(password, "password");
     return accountApi()
         .loginAsync(username, password, config.deviceId())
-        .thenCompose(this::connect);
+        .thenCompose(s -> connect(s, new Credentials(username, password)));
+  }
+
+  /** Opens a connection to the session's connector (event loop). */
+  private void open(LoginSession session, boolean isReconnect) {
+    this.session = session;
+    this.userId = session.userId();
+    this.connectionIsReconnect = isReconnect;
+    this.kickReason = null;
+    connection =
+        new Connection(
+            connectionEvents,
+            loop,
+            session,
+            config.deviceId(),
+            config.clientVersion(),
+            requestIds.incrementAndGet(),
+            config.requestTimeout());
+    connection.open(channelClass, config.connectTimeout(), config.maxFrameBytes());
   }
 
   /** The account-api client this client uses (created from the config on first use). */
@@ -287,7 +380,19 @@ public final class SwitchboardClient implements AutoCloseable {
     return connected;
   }
 
-  /** The session of the last {@link #connect}, if any (its token works for REST calls). */
+  /**
+   * True while the client brings a dropped connection back by itself (from the {@link
+   * ClientListener#onDisconnected} that started it until {@link ClientListener#onReconnected} or
+   * {@link ClientListener#onReconnectFailed}).
+   */
+  public boolean isReconnecting() {
+    return reconnector.active();
+  }
+
+  /**
+   * The session of the last {@link #connect}, or of the last REST login a reconnect made, if any
+   * (its token works for REST calls).
+   */
   public Optional<LoginSession> session() {
     return Optional.ofNullable(session);
   }
@@ -306,9 +411,10 @@ public final class SwitchboardClient implements AutoCloseable {
   }
 
   /**
-   * Closes the connection (pending sends fail with {@link ConnectionClosedException}, the listener
-   * hears {@code onDisconnected(null)}), then the event loop group if the client created it and its
-   * own callback thread once the queued callbacks ran. Idempotent; waits a bounded time.
+   * Stops reconnecting, closes the connection (pending sends fail with {@link
+   * ConnectionClosedException}, the listener hears {@code onDisconnected(null)} if a connection was
+   * up), then the event loop group if the client created it and its own callback thread once the
+   * queued callbacks ran. Idempotent; waits a bounded time.
    */
   @Override
   public void close() {
@@ -320,6 +426,8 @@ public final class SwitchboardClient implements AutoCloseable {
     try {
       loop.execute(
           () -> {
+            reconnector.stop();
+            cancel(claimTimer);
             if (connection != null) {
               connection.close(); // onClosed / onLoginFailed follow on this loop
             }
@@ -379,11 +487,20 @@ public final class SwitchboardClient implements AutoCloseable {
         resp.getConnectorId().isEmpty() ? session.connector().id() : resp.getConnectorId();
     connected = true;
     log.debug("user {} logged in on connector {} as device {}", userId, connectorId, deviceId());
-    CompletableFuture<LoginResp> result = loginResult;
-    loginResult = null;
     if (closed) {
       c.close();
+    } else {
+      sync.onConnected(); // the connector's first sync page is on its way
     }
+    if (connectionIsReconnect) {
+      connectionIsReconnect = false;
+      reconnector.onConnected();
+      log.info("user {} device {} reconnected to {}", userId, deviceId(), connectorId);
+      dispatch(() -> listener.onReconnected(resp));
+      return;
+    }
+    CompletableFuture<LoginResp> result = loginResult;
+    loginResult = null;
     complete(result, resp);
   }
 
@@ -392,9 +509,18 @@ public final class SwitchboardClient implements AutoCloseable {
       return;
     }
     connection = null;
+    log.debug("login of device {} failed: {}", deviceId(), cause.toString());
+    if (connectionIsReconnect) {
+      connectionIsReconnect = false;
+      if (closed) {
+        reconnector.stop();
+      } else {
+        reconnector.onAttemptFailed(cause);
+      }
+      return;
+    }
     CompletableFuture<LoginResp> result = loginResult;
     loginResult = null;
-    log.debug("login of device {} failed: {}", deviceId(), cause.toString());
     if (result != null) {
       fail(result, cause);
     }
@@ -406,22 +532,56 @@ public final class SwitchboardClient implements AutoCloseable {
     }
     connection = null;
     connected = false;
+    sync.onDisconnected();
     log.debug("user {} device {} disconnected: {}", userId, deviceId(), String.valueOf(cause));
     pending.failAll(
         cause == null
             ? new ConnectionClosedException("client closed")
             : new ConnectionClosedException("connection ended: " + cause.getMessage(), cause));
+    KickReason kick = kickReason;
+    if (cause != null && !closed && config.reconnect().enabled() && !endsSession(kick)) {
+      log.info(
+          "user {} device {} lost its connection to {}: {}; reconnecting",
+          userId,
+          deviceId(),
+          connectorId,
+          cause.getMessage());
+      // Before the callback, so that isReconnecting() already tells inside onDisconnected.
+      reconnector.start(session, kick == KickReason.SERVER_SHUTDOWN);
+    }
     dispatch(() -> listener.onDisconnected(cause));
   }
 
+  /** Kicks after which coming back would be wrong: someone or something ended this session. */
+  private static boolean endsSession(KickReason reason) {
+    return reason == KickReason.LOGGED_IN_ELSEWHERE
+        || reason == KickReason.LOGGED_OUT
+        || reason == KickReason.TOKEN_REVOKED;
+  }
+
   private void onFrame(Connection c, Frame frame) {
+    if (c != connection) {
+      return;
+    }
     switch (frame.getBodyCase()) {
-      case CHAT_MSG -> onChat(frame.getChatMsg());
-      case ACK_MSG -> onAck(frame.getRequestId(), frame.getAckMsg());
-      case ERROR -> onError(frame.getError());
-      case KICK -> dispatch(() -> listener.onKicked(frame.getKick()));
-      case NOTICE -> dispatch(() -> listener.onNotice(frame.getNotice()));
-      case SYNC_RESP -> onSyncResp(frame.getSyncResp());
+      case CHAT_MSG -> {
+        sync.onActivity();
+        onChat(frame.getChatMsg());
+      }
+      case ACK_MSG -> {
+        sync.onActivity();
+        onAck(frame.getRequestId(), frame.getAckMsg());
+      }
+      case ERROR -> onError(frame.getRequestId(), frame.getError());
+      case KICK -> {
+        kickReason = frame.getKick().getReason();
+        dispatch(() -> listener.onKicked(frame.getKick()));
+      }
+      case NOTICE -> {
+        sync.onActivity();
+        dispatch(() -> listener.onNotice(frame.getNotice()));
+      }
+      case SYNC_RESP -> onSyncResp(frame.getRequestId(), frame.getSyncResp());
       default -> log.debug("frame {} ignored", frame.getBodyCase());
     }
   }
@@ -429,21 +589,11 @@ public final class SwitchboardClient implements AutoCloseable {
   // ---- inbound ---------------------------------------------------------------------------------
 
   private void onChat(ChatMsg msg) {
-    long self = userId;
-    if (msg.getFromId() != self) {
-      connection.write(
-          Frame.newBuilder()
-              .setAckMsg(
-                  AckMsg.newBuilder()
-                      .setMsgType(MsgType.DELIVERED)
-                      .setDestId(msg.getFromId())
-                      .setAckMsgId(msg.getId())
-                      .setConversationId(msg.getConversationId())
-                      .setSeq(msg.getSeq())
-                      .setClientMsgId(msg.getClientMsgId()))
-              .build());
-    }
+    // Accepted first, so that the watermark the DELIVERED carries counts this message.
     InboundSequencer.Outcome outcome = sequencer.accept(msg);
+    if (msg.getFromId() != userId) {
+      acknowledge(msg); // duplicates too: our first DELIVERED may be the one that got lost
+    }
     switch (outcome.status()) {
       case DUPLICATE -> log.debug("duplicate message {} acknowledged again", msg.getId());
       case HELD -> armReleaseTimer();
@@ -465,10 +615,14 @@ public final class SwitchboardClient implements AutoCloseable {
 
   private void onSent(long requestId, AckMsg ack) {
     // Our own message occupies that seq: without this the peer's next one would look like a gap.
+    boolean sequenced = !ack.getConversationId().isEmpty() && ack.getSeq() > 0;
     List<ChatMsg> unblocked =
-        ack.getConversationId().isEmpty() || ack.getSeq() <= 0
-            ? List.of()
-            : sequencer.acceptOwn(ack.getConversationId(), ack.getSeq(), ack.getAckMsgId());
+        sequenced
+            ? sequencer.acceptOwn(ack.getConversationId(), ack.getSeq(), ack.getAckMsgId())
+            : List.of();
+    if (sequenced) {
+      checkClaimSoon(ack.getConversationId()); // it may have closed a hole below a peer's message
+    }
     // Completed before the messages it may have unblocked are surfaced.
     if (!pending.complete(ack, requestId)) {
       log.debug("SENT for {} without a pending send (timed out?)", ack.getClientMsgId());
@@ -476,7 +630,12 @@ public final class SwitchboardClient implements AutoCloseable {
     surface(unblocked);
   }
 
-  private void onError(Error error) {
+  private void onError(long requestId, Error error) {
+    long refused = error.getRequestId() != 0 ? error.getRequestId() : requestId;
+    if (sync.onError(refused, error.getCode())) {
+      log.debug("sync request {} refused: {} {}", refused, error.getCode(), error.getMessage());
+      return;
+    }
     boolean forASend =
         pending.fail(
             error.getClientMsgId(),
@@ -488,16 +647,106 @@ public final class SwitchboardClient implements AutoCloseable {
   }
 
   /**
-   * Messages and receipts in a sync page are handled exactly like pushed ones. Requesting pages and
-   * keeping the cursor is the sync issue's job (see {@link LoggingGapListener}).
+   * Messages and receipts in a sync page are handled exactly like pushed ones (dedup, order,
+   * DELIVERED; receipts once each). The heads go first: they tell where this device's cursor is,
+   * which is where the page's messages continue. Then the driver asks for the next page or ends the
+   * pass.
    */
-  private void onSyncResp(SyncResp resp) {
+  private void onSyncResp(long requestId, SyncResp resp) {
+    for (ConversationHead head : resp.getHeadsList()) {
+      sequencer.noteDelivered(head.getConversationId(), head.getDeliveredSeq());
+    }
     for (ChatMsg m : resp.getMessagesList()) {
       onChat(m);
     }
     for (AckMsg a : resp.getAcksList()) {
       onAck(0, a);
     }
+    for (ConversationHead head : resp.getHeadsList()) {
+      checkClaimSoon(head.getConversationId());
+    }
+    sync.onPage(requestId, resp);
+  }
+
+  // ---- delivery watermark ---------------------------------------------------------------------
+
+  /** DELIVERED for a peer's message, carrying this device's watermark in the conversation. */
+  private void acknowledge(ChatMsg msg) {
+    String conv = msg.getConversationId();
+    AckMsg delivered =
+        AckMsg.newBuilder()
+            .setMsgType(MsgType.DELIVERED)
+            .setDestId(msg.getFromId())
+            .setAckMsgId(msg.getId())
+            .setConversationId(conv)
+            .setSeq(msg.getSeq())
+            .setClientMsgId(msg.getClientMsgId())
+            .build();
+    long through = conv.isEmpty() ? 0 : sequencer.deliveredThrough(conv);
+    writeDelivered(delivered, through);
+    if (!conv.isEmpty() && msg.getSeq() > 0) {
+      Claim claim = claims.computeIfAbsent(conv, k -> new Claim());
+      if (claim.delivered == null || claim.delivered.getSeq() <= msg.getSeq()) {
+        claim.delivered = delivered;
+      }
+      claim.claimed = Math.max(claim.claimed, through);
+    }
+  }
+
+  private void writeDelivered(AckMsg delivered, long through) {
+    if (connection == null) {
+      return;
+    }
+    AckMsg ack =
+        through > 0 ? delivered.toBuilder().setDeliveredThroughSeq(through).build() : delivered;
+    connection.write(Frame.newBuilder().setAckMsg(ack).build());
+  }
+
+  /**
+   * The conversation's watermark may have risen without a message to carry it (an own SENT filled
+   * the hole below a peer's message; a sync page told where the device's cursor is): unless a
+   * DELIVERED carries it meanwhile, repeat the conversation's last DELIVERED with it, so that the
+   * server's cursor (and the next sync) does not lag behind what this device holds.
+   */
+  private void checkClaimSoon(String conversationId) {
+    if (!claims.containsKey(conversationId)) {
+      return; // no DELIVERED sent yet: nothing to repeat, the next message carries the claim
+    }
+    claimsToCheck.add(conversationId);
+    if (claimTimer == null) {
+      claimTimer =
+          loop.schedule(this::checkClaims, CLAIM_CHECK_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void checkClaims() {
+    claimTimer = null;
+    if (!isReady()) {
+      claimsToCheck.clear(); // after a reconnect the sync's DELIVERED carry the watermarks
+      return;
+    }
+    for (String conv : claimsToCheck) {
+      Claim claim = claims.get(conv);
+      long through = sequencer.deliveredThrough(conv);
+      if (claim != null && claim.delivered != null && through > claim.claimed) {
+        log.debug(
+            "watermark of {} rose to {} without a message; acknowledging again", conv, through);
+        writeDelivered(claim.delivered, through);
+        claim.claimed = through;
+      }
+    }
+    claimsToCheck.clear();
+  }
+
+  // ---- sync -----------------------------------------------------------------------------------
+
+  /** The {@link SyncDriver}'s output: false when there is no logged-in connection. */
+  private boolean writeSyncReq(long requestId, SyncReq req) {
+    if (!isReady()) {
+      return false;
+    }
+    connection.write(Frame.newBuilder().setRequestId(requestId).setSyncReq(req).build());
+    return true;
   }
 
   private void surface(List<ChatMsg> messages) {
@@ -527,8 +776,7 @@ public final class SwitchboardClient implements AutoCloseable {
             TimeUnit.MILLISECONDS);
   }
 
-  // ---- sending (event loop)
-  // ----------------------------------------------------------------------
+  // ---- sending (event loop) -------------------------------------------------------------------
 
   private void sendOnLoop(ChatMsg msg, CompletableFuture<AckMsg> result) {
     if (!isReady()) {
@@ -583,6 +831,12 @@ public final class SwitchboardClient implements AutoCloseable {
     dispatchOrRun(() -> f.completeExceptionally(cause));
   }
 
+  private static void cancel(ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
   /** Future completions must happen even after close (the callback thread may be gone). */
   private void dispatchOrRun(Runnable completion) {
     try {
@@ -592,16 +846,57 @@ public final class SwitchboardClient implements AutoCloseable {
     }
   }
 
-  /** Gap handling of the walking skeleton: log; the sync issue replaces this with a SyncReq. */
-  private final class LoggingGapListener implements GapListener {
+  /**
+   * A gap is pulled with a sync pass rather than only waited for; the hold-back still surfaces the
+   * later messages in order if the pass cannot fill it in time.
+   */
+  private final class SyncOnGap implements GapListener {
     @Override
     public void onGapDetected(String conversationId, long fromSeq, long toSeq) {
-      log.debug("user {}: gap {}..{} in {}, holding back", userId, fromSeq, toSeq, conversationId);
+      log.debug("user {}: gap {}..{} in {}, syncing", userId, fromSeq, toSeq, conversationId);
+      sync.request("gap " + fromSeq + ".." + toSeq + " in " + conversationId);
     }
 
     @Override
     public void onGapSkipped(String conversationId, long fromSeq, long toSeq) {
       log.debug("user {}: gap {}..{} in {} skipped", userId, fromSeq, toSeq, conversationId);
+    }
+
+    @Override
+    public void onBaselineUnknown(String conversationId, long seq) {
+      // A sync page's head tells the device's cursor in the conversation.
+      sync.request("start of " + conversationId + " unknown (first seq " + seq + ")");
+    }
+  }
+
+  /** What an automatic reconnect attempt does with this client. */
+  private final class ReconnectTarget implements Reconnector.Target {
+    @Override
+    public void open(LoginSession session) {
+      if (closed || connection != null) {
+        reconnector.stop();
+        return;
+      }
+      SwitchboardClient.this.open(session, true);
+    }
+
+    @Override
+    public boolean canLogIn() {
+      return credentials != null;
+    }
+
+    @Override
+    public CompletableFuture<LoginSession> logIn() {
+      Credentials c = credentials;
+      if (c == null) {
+        return CompletableFuture.failedFuture(new IllegalStateException("no credentials"));
+      }
+      return accountApi().loginAsync(c.username(), c.password(), config.deviceId());
+    }
+
+    @Override
+    public void gaveUp(Throwable cause) {
+      dispatch(() -> listener.onReconnectFailed(cause));
     }
   }
 }

@@ -9,6 +9,8 @@
  * one callback pool.
  *
  * <p>Subpackages: {@code rest} (account-api client), {@code net} (Netty pipeline), {@code inbound}
- * (dedup and reordering, pure logic), {@code console} (the interactive console client).
+ * (dedup, reordering and the delivery watermark, pure logic), {@code sync} (when to send {@code
+ * SyncReq}: pages, gaps, heads, idle; pure logic), {@code retry} (backoff with full jitter and the
+ * injectable scheduler), {@code console} (the interactive console client).
  */
 package dev.switchboard.client;

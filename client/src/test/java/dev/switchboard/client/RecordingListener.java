@@ -4,6 +4,7 @@ import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.Kick;
+import dev.switchboard.proto.LoginResp;
 import dev.switchboard.proto.Notice;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,8 @@ final class RecordingListener implements ClientListener {
   final List<Kick> kicks = new CopyOnWriteArrayList<>();
   final List<Notice> notices = new CopyOnWriteArrayList<>();
   final List<String> disconnects = new CopyOnWriteArrayList<>();
+  final List<LoginResp> reconnects = new CopyOnWriteArrayList<>();
+  final List<Throwable> reconnectFailures = new CopyOnWriteArrayList<>();
   final List<String> events = new CopyOnWriteArrayList<>();
   final List<String> threads = new CopyOnWriteArrayList<>();
 
@@ -55,5 +58,17 @@ final class RecordingListener implements ClientListener {
   public void onDisconnected(Throwable cause) {
     disconnects.add(String.valueOf(cause == null ? null : cause.getMessage()));
     events.add("disconnected");
+  }
+
+  @Override
+  public void onReconnected(LoginResp resp) {
+    reconnects.add(resp);
+    events.add("reconnected");
+  }
+
+  @Override
+  public void onReconnectFailed(Throwable cause) {
+    reconnectFailures.add(cause);
+    events.add("reconnect failed");
   }
 }

@@ -21,10 +21,13 @@ import io.netty.handler.codec.protobuf.ProtobufEncoder;
 import io.netty.handler.codec.protobuf.ProtobufVarint32LengthFieldPrepender;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A connector stand-in for the SDK's unit tests: speaks the wire protocol over real TCP, records
@@ -133,6 +136,30 @@ public final class ScriptedConnector implements AutoCloseable {
         return f;
       }
     }
+  }
+
+  /** The next frame the client sent that {@code wanted} accepts, skipping the others. */
+  public Frame next(Predicate<Frame> wanted) throws InterruptedException {
+    while (true) {
+      Frame f = next();
+      if (wanted.test(f)) {
+        return f;
+      }
+    }
+  }
+
+  /** Every frame (pings excluded) the client sends within {@code millis}. */
+  public List<Frame> drain(long millis) throws InterruptedException {
+    List<Frame> frames = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    long left;
+    while ((left = deadline - System.nanoTime()) > 0) {
+      Frame f = received.poll(left, TimeUnit.NANOSECONDS);
+      if (f != null && !f.hasPing()) {
+        frames.add(f);
+      }
+    }
+    return frames;
   }
 
   /** The next frame including pings, or null after {@code millis}. */

@@ -461,7 +461,8 @@ class SwitchboardClientTest {
                           .setHeartbeatIntervalSeconds(1))
                   .build()
             });
-    newClient(ClientConfig.builder().eventLoopGroup(group));
+    // Reconnecting off: the test wants to see the connection stay down.
+    newClient(ClientConfig.builder().eventLoopGroup(group).reconnectEnabled(false));
     client.connect(connector.session()).get(5, TimeUnit.SECONDS);
     connector.next(); // LoginReq
 

@@ -123,7 +123,7 @@ public final class ConsoleMain implements Callable<Integer> {
       ui.attach(new SdkChatBackend(client, accountApi, session));
       try {
         client
-            .connect(session)
+            .connect(session, username, pw) // credentials: a reconnect may log in again
             .get(
                 config.connectTimeout().plus(config.requestTimeout()).toMillis(),
                 TimeUnit.MILLISECONDS);

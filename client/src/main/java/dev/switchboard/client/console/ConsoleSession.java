@@ -14,6 +14,8 @@ import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.Kick;
+import dev.switchboard.proto.KickReason;
+import dev.switchboard.proto.LoginResp;
 import dev.switchboard.proto.MsgType;
 import dev.switchboard.proto.Notice;
 import java.io.BufferedReader;
@@ -32,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * PrintWriter} serializes the lines).
  *
  * <p>Exit codes of {@link #run}: {@value #EXIT_OK} after {@code :q} or end of input, {@value
- * #EXIT_SESSION_ENDED} when the server ended the session (kick, connection lost) and the user
+ * #EXIT_SESSION_ENDED} when the session ended for good (kick, reconnecting gave up) and the user
  * pressed Enter.
  */
 public final class ConsoleSession implements ClientListener {
@@ -54,6 +56,7 @@ public final class ConsoleSession implements ClientListener {
   private volatile boolean autoRead = true;
   private volatile boolean ended;
   private volatile boolean kicked;
+  private volatile KickReason kickReason;
 
   public ConsoleSession(PrintWriter out, ZoneId zone, Identity identity) {
     this.out = out;
@@ -407,6 +410,7 @@ public final class ConsoleSession implements ClientListener {
   @Override
   public void onKicked(Kick kick) {
     kicked = true;
+    kickReason = kick.getReason();
     out.println(ConsoleFormat.kicked(kick.getReason(), kick.getMessage()));
   }
 
@@ -415,10 +419,24 @@ public final class ConsoleSession implements ClientListener {
     if (cause == null) {
       return; // we closed it
     }
+    if (kicked && kickReason != KickReason.SERVER_SHUTDOWN) {
+      ended = true; // logged in elsewhere, logged out, revoked: the SDK does not come back
+      out.println("! session ended — press Enter to quit");
+      return;
+    }
+    out.println("! disconnected: " + cause.getMessage() + " — reconnecting…");
+  }
+
+  @Override
+  public void onReconnected(LoginResp resp) {
+    kicked = false;
+    kickReason = null;
+    out.println("reconnected (connector " + resp.getConnectorId() + ")");
+  }
+
+  @Override
+  public void onReconnectFailed(Throwable cause) {
     ended = true;
-    out.println(
-        kicked
-            ? "! session ended — press Enter to quit"
-            : "! disconnected: " + cause.getMessage() + " — press Enter to quit");
+    out.println("! could not reconnect: " + cause.getMessage() + " — press Enter to quit");
   }
 }

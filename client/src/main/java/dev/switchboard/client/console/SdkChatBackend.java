@@ -25,6 +25,11 @@ final class SdkChatBackend implements ChatBackend {
     this.session = session;
   }
 
+  /** The newest session's token: a reconnect may have logged in again over REST. */
+  private String token() {
+    return client.session().orElse(session).token();
+  }
+
   @Override
   public long userId() {
     return session.userId();
@@ -47,53 +52,53 @@ final class SdkChatBackend implements ChatBackend {
 
   @Override
   public Optional<UserProfile> findUser(String username) {
-    return api.findUserByUsername(session.token(), username);
+    return api.findUserByUsername(token(), username);
   }
 
   @Override
   public Optional<UserProfile> userById(long userId) {
-    return api.userById(session.token(), userId);
+    return api.userById(token(), userId);
   }
 
   @Override
   public OnlineUsers onlineUsers(int limit) {
-    return api.onlineUsers(session.token(), limit);
+    return api.onlineUsers(token(), limit);
   }
 
   @Override
   public List<Friend> friends() {
-    return api.friends(session.token());
+    return api.friends(token());
   }
 
   @Override
   public FriendRequest sendFriendRequest(long toUserId, String message) {
-    return api.sendFriendRequest(session.token(), toUserId, message);
+    return api.sendFriendRequest(token(), toUserId, message);
   }
 
   @Override
   public List<FriendRequest> incomingFriendRequests() {
-    return api.friendRequests(session.token(), FriendRequest.Direction.IN).stream()
+    return api.friendRequests(token(), FriendRequest.Direction.IN).stream()
         .filter(FriendRequest::isPending)
         .toList();
   }
 
   @Override
   public FriendRequest acceptFriendRequest(long requestId) {
-    return api.acceptFriendRequest(session.token(), requestId);
+    return api.acceptFriendRequest(token(), requestId);
   }
 
   @Override
   public FriendRequest rejectFriendRequest(long requestId) {
-    return api.rejectFriendRequest(session.token(), requestId);
+    return api.rejectFriendRequest(token(), requestId);
   }
 
   @Override
   public void block(long userId) {
-    api.block(session.token(), userId);
+    api.block(token(), userId);
   }
 
   @Override
   public void unblock(long userId) {
-    api.unblock(session.token(), userId);
+    api.unblock(token(), userId);
   }
 }

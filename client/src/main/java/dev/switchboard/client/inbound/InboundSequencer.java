@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns the messages a connection receives into the messages an application should show: each id
@@ -38,6 +39,15 @@ import java.util.TreeMap;
  *       is not mistaken for one after a gap.
  * </ul>
  *
+ * <p>Separately from what is shown, it keeps each conversation's <em>delivery watermark</em>
+ * ({@link #deliveredThrough}): the highest seq up to which this device holds every message,
+ * counting surfaced, held and own messages, but never skipped ones. The server turns it into the
+ * device's sync cursor, so it must never claim a seq the device does not hold: it grows only
+ * through contiguous seqs, from a base that is known to be complete — seq 0 when the conversation's
+ * seq 1 was seen, or the device's delivery cursor reported by the server ({@link #noteDelivered}).
+ * Until the base is known the watermark is 0 ("no claim") and the {@link GapListener} hears {@code
+ * onBaselineUnknown} once, so that the client can sync to learn it.
+ *
  * <p>Time comes from an injected {@link InstantSource} so tests drive hold-back expiry without
  * sleeping. Not thread-safe: the client confines it to its event loop.
  */
@@ -61,6 +71,12 @@ public final class InboundSequencer {
 
   /** How many surfaced (seq, id) pairs each conversation keeps for READ receipts. */
   private static final int RECENT_SEQS = 16;
+
+  /**
+   * How many held seqs above a conversation's watermark are remembered; beyond that the highest are
+   * forgotten, which can only make the watermark lower (safe), never higher.
+   */
+  static final int MAX_SEQS_ABOVE_WATERMARK = 4096;
 
   private final long holdBackMillis;
   private final InstantSource clock;
@@ -93,10 +109,12 @@ public final class InboundSequencer {
     if (conv == null) {
       conv = new Conversation(msg.getConversationId());
       conversations.put(conv.id, conv);
+      markHeld(conv, seq);
       List<ChatMsg> out = new ArrayList<>(1);
       conv.surface(msg, out);
       return new Outcome(Status.SURFACED, out);
     }
+    markHeld(conv, seq);
     if (seq <= conv.lastSeq) {
       // Late arrival (its gap was skipped) or a second id for a seq (a server bug): never drop.
       List<ChatMsg> out = new ArrayList<>(1);
@@ -134,10 +152,12 @@ public final class InboundSequencer {
     if (conv == null) {
       conv = new Conversation(conversationId);
       conversations.put(conv.id, conv);
+      markHeld(conv, seq);
       conv.record(seq, id);
       conv.lastSeq = seq;
       return List.of();
     }
+    markHeld(conv, seq);
     if (seq <= conv.lastSeq) {
       return List.of();
     }
@@ -153,6 +173,44 @@ public final class InboundSequencer {
     }
     hold(conv, seq, id, null);
     return List.of();
+  }
+
+  /**
+   * Records what the server knows this device holds in the conversation: its delivery cursor
+   * ({@code ConversationHead.delivered_seq} of a sync page). It becomes the watermark's base, and,
+   * for a conversation not seen yet in this session, the point after which messages are shown in
+   * order (so a sync page's first message is not mistaken for one after a gap, and a push beyond it
+   * waits for the ones before).
+   */
+  public void noteDelivered(String conversationId, long deliveredSeq) {
+    if (conversationId.isEmpty() || deliveredSeq < 0) {
+      return;
+    }
+    Conversation conv = conversations.get(conversationId);
+    if (conv == null) {
+      conv = new Conversation(conversationId);
+      conversations.put(conv.id, conv);
+      conv.lastSeq = deliveredSeq;
+    }
+    conv.watermark.setBase(deliveredSeq);
+  }
+
+  /**
+   * The conversation's delivery watermark: the highest seq up to which this device holds every
+   * message without a gap (its own SENT ones included); 0 when unknown. What DELIVERED receipts
+   * carry as {@code delivered_through_seq}.
+   */
+  public long deliveredThrough(String conversationId) {
+    Conversation conv = conversations.get(conversationId);
+    return conv == null ? 0 : conv.watermark.through();
+  }
+
+  private void markHeld(Conversation conv, long seq) {
+    conv.watermark.add(seq);
+    if (!conv.watermark.baseKnown() && !conv.baselineReported) {
+      conv.baselineReported = true;
+      gapListener.onBaselineUnknown(conv.id, seq);
+    }
   }
 
   private void hold(Conversation conv, long seq, long id, ChatMsg msgOrNull) {
@@ -240,6 +298,8 @@ public final class InboundSequencer {
     final String id;
     long lastSeq;
     final TreeMap<Long, Held> held = new TreeMap<>();
+    final Watermark watermark = new Watermark();
+    boolean baselineReported;
     // Small ring of recently surfaced (seq, id) pairs.
     final long[] recentSeqs = new long[RECENT_SEQS];
     final long[] recentIds = new long[RECENT_SEQS];
@@ -288,6 +348,73 @@ public final class InboundSequencer {
         }
       }
       return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * The seqs a device holds in one conversation, reduced to "everything up to {@code through}" plus
+   * the few held above a hole. Only a known-complete base (seq 1 seen, or the server's cursor) lets
+   * {@code through} count.
+   */
+  private static final class Watermark {
+    private boolean baseKnown;
+    private long through;
+    private TreeSet<Long> above; // held seqs above `through` (all held seqs while no base); lazy
+
+    boolean baseKnown() {
+      return baseKnown;
+    }
+
+    long through() {
+      return baseKnown ? through : 0;
+    }
+
+    void add(long seq) {
+      if (baseKnown && seq <= through) {
+        return;
+      }
+      if (baseKnown && seq == through + 1) {
+        through = seq;
+        absorb();
+        return;
+      }
+      if (above == null) {
+        above = new TreeSet<>();
+      }
+      above.add(seq);
+      if (above.size() > MAX_SEQS_ABOVE_WATERMARK) {
+        above.pollLast();
+      }
+      if (!baseKnown && seq == 1) {
+        setBase(0); // nothing comes before seq 1
+      }
+    }
+
+    void setBase(long deliveredSeq) {
+      if (baseKnown && deliveredSeq <= through) {
+        return;
+      }
+      baseKnown = true;
+      through = Math.max(through, deliveredSeq);
+      absorb();
+    }
+
+    /** Moves {@code through} over the held seqs that are now contiguous with it. */
+    private void absorb() {
+      if (above == null) {
+        return;
+      }
+      while (!above.isEmpty()) {
+        long first = above.first();
+        if (first > through + 1) {
+          break;
+        }
+        above.pollFirst();
+        through = Math.max(through, first);
+      }
+      if (above.isEmpty()) {
+        above = null;
+      }
     }
   }
 }
