@@ -113,6 +113,9 @@ final class ChatUser implements AutoCloseable {
                 .apiBaseUrl(apiUrl)
                 .deviceId(deviceId)
                 .requestTimeout(Duration.ofSeconds(20))
+                // Receipts stored while a user was away are not announced by conversation heads;
+                // the idle sync fetches any that were not yet stored when the user logged in.
+                .idleSyncInterval(Duration.ofSeconds(2))
                 .listener(listener)
                 .build());
     self[0] = new ChatUser(account, password, api, session.token(), client);
