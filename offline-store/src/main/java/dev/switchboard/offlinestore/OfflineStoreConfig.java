@@ -40,8 +40,9 @@ import java.util.UUID;
  * @param handlerThreads IM_OFFLINE_STORE_THREADS (default 32): RPCs block on MySQL (and Sync may
  *     wait up to syncMaxWait), so this bounds the requests in progress
  * @param maxPageSize IM_OFFLINE_MAX_PAGE (default 500): the cap on Sync and History limits
- * @param syncMaxConversations IM_OFFLINE_SYNC_MAX_CONVERSATIONS (default 1000): conversations one
- *     Sync page looks at; a user with more gets further pages, so one call stays bounded
+ * @param syncMaxConversations IM_OFFLINE_SYNC_MAX_CONVERSATIONS (default 1000, at least 2):
+ *     conversations one Sync page looks at; a user with more gets further pages, so one call stays
+ *     bounded
  * @param syncMaxWait IM_OFFLINE_SYNC_MAX_WAIT (default 500ms): the cap on SyncRequest.wait_ms
  * @param shutdownTimeout IM_SHUTDOWN_TIMEOUT (default 10s), the bound on draining in-flight calls
  */
@@ -117,7 +118,9 @@ public record OfflineStoreConfig(
     requireText("IM_INSTANCE_ID", instanceId);
     requireRange("IM_OFFLINE_STORE_THREADS", handlerThreads, 1, 10_000);
     requireRange("IM_OFFLINE_MAX_PAGE", maxPageSize, 1, 10_000);
-    requireRange("IM_OFFLINE_SYNC_MAX_CONVERSATIONS", syncMaxConversations, 1, 100_000);
+    // One conversation per window costs a round trip per conversation of the user for nothing
+    // (and once kept a pass from ever leaving its conversation): at least 2.
+    requireRange("IM_OFFLINE_SYNC_MAX_CONVERSATIONS", syncMaxConversations, 2, 100_000);
     if (syncMaxWait == null || syncMaxWait.isNegative() || syncMaxWait.toSeconds() > 30) {
       throw new ConfigException("IM_OFFLINE_SYNC_MAX_WAIT must be 0..30s, not " + syncMaxWait);
     }

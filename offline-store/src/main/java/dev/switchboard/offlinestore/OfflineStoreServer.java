@@ -18,6 +18,7 @@ import dev.switchboard.offlinestore.ops.OfflineMetrics;
 import dev.switchboard.offlinestore.store.Databases;
 import dev.switchboard.offlinestore.store.StoreProgress;
 import dev.switchboard.offlinestore.sync.AllocatedSeqs;
+import dev.switchboard.offlinestore.sync.ConversationMembers;
 import dev.switchboard.offlinestore.sync.DeliveryCursors;
 import dev.switchboard.offlinestore.sync.ReadMarks;
 import dev.switchboard.offlinestore.sync.SyncService;
@@ -150,10 +151,12 @@ public final class OfflineStoreServer implements AutoCloseable {
     onClose("discovery", discovery::close);
 
     AllocatedSeqs allocated = new AllocatedSeqs(clock);
+    ConversationMembers members = new ConversationMembers(clock);
     SyncService sync =
         new SyncService(
             dataSource,
             allocated,
+            members,
             progress,
             metrics,
             clock,
@@ -163,7 +166,7 @@ public final class OfflineStoreServer implements AutoCloseable {
     OfflineStoreGrpcService service =
         new OfflineStoreGrpcService(
             sync,
-            new DeliveryCursors(dataSource, allocated, metrics),
+            new DeliveryCursors(dataSource, allocated, members, metrics),
             new ReadMarks(dataSource),
             new HistoryService(dataSource, config.maxPageSize()));
 

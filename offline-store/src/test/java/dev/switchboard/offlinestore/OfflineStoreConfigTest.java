@@ -55,7 +55,9 @@ class OfflineStoreConfigTest {
                 "IM_OFFLINE_CONSUMER_THREADS", "0",
                 "IM_OFFLINE_SYNC_MAX_WAIT", "2m",
                 "IM_OFFLINE_RETRY_BACKOFF_MAX", "10ms",
-                "IM_MYSQL_POOL_SIZE", "1")
+                "IM_MYSQL_POOL_SIZE", "1",
+                // One conversation per window cannot move a pass past a conversation.
+                "IM_OFFLINE_SYNC_MAX_CONVERSATIONS", "1")
             .entrySet()) {
       Map<String, String> env = required();
       env.put(bad.getKey(), bad.getValue());

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * <p>Rows are written in key order (conversations, then users), so two consumers whose batches
  * touch the same rows lock them in the same order and cannot deadlock each other. Between consumers
  * of different partitions only the receipt counters of users are shared at all.
+ *
+ * <p>Kafka order is not seq order (two transfer instances allocate 7 and 8, and 8 can be produced
+ * first), so the conversation's contiguous watermark ({@code conversation.contiguous_seq}, every
+ * seq up to it stored) is kept next to its highest stored seq; see {@link #raiseContiguous}.
  */
 public final class BatchWriter {
   private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
@@ -75,6 +80,23 @@ public final class BatchWriter {
       "UPDATE user_conversation SET last_read_seq = GREATEST(last_read_seq, ?)"
           + " WHERE user_id = ? AND conversation_id = ?";
 
+  // Read after UPSERT_CONVERSATION in the same transaction: the rows are locked by then.
+  static final String CONVERSATION_HEADS_PREFIX =
+      "SELECT conversation_id, last_seq, contiguous_seq FROM conversation"
+          + " WHERE conversation_id IN (";
+
+  static final String STORED_SEQS_AFTER =
+      "SELECT seq FROM message WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+
+  static final String IS_STORED = "SELECT 1 FROM message WHERE conversation_id = ? AND seq = ?";
+
+  private static final String RAISE_CONTIGUOUS =
+      "UPDATE conversation SET contiguous_seq = GREATEST(contiguous_seq, ?)"
+          + " WHERE conversation_id = ?";
+
+  /** Seqs read per round trip while following a run of seqs stored ahead of a filled hole. */
+  private static final int RUN_CHUNK = 500;
+
   private final DataSource dataSource;
 
   public BatchWriter(DataSource dataSource) {
@@ -99,6 +121,7 @@ public final class BatchWriter {
       try {
         insertMessages(connection, messages);
         upsertConversations(connection, messages);
+        raiseContiguous(connection, messages);
         upsertMembers(connection, messages);
         insertReceipts(connection, distinctReceipts);
         applyReads(connection, distinctReceipts);
@@ -153,6 +176,135 @@ public final class BatchWriter {
       }
       upsert.executeBatch();
     }
+  }
+
+  /**
+   * Raises each conversation's contiguous watermark over the seqs this batch filled in.
+   *
+   * <p>Why it is exact after every commit: a batch inserts its messages, then upserts (and so locks
+   * until commit) the row of each of their conversations, and only then reads the watermark here.
+   * Any other transaction storing messages of the conversation must take the same row lock before
+   * it commits, so while this one holds it the committed messages of the conversation are fixed
+   * and, by induction, the watermark {@code w} read here is their contiguous end: {@code w + 1} is
+   * not stored. The watermark can then only move if this batch holds {@code w + 1}; from there it
+   * runs over this batch's seqs and, if the conversation's highest seq is further, over the seqs
+   * stored ahead of the hole earlier (the only case that reads messages back). Each stored seq is
+   * passed over once in its life, so this costs nothing in the usual in-order case and stays
+   * proportional to the messages it covers otherwise. A batch without {@code w + 1} that stores
+   * above the watermark checks {@code w + 1} with one point read, so a watermark left behind by a
+   * writer that did not keep it (an instance older than the column) is repaired, not kept.
+   */
+  private static void raiseContiguous(Connection connection, List<ChatMsg> messages)
+      throws SQLException {
+    if (messages.isEmpty()) {
+      return;
+    }
+    Map<String, TreeSet<Long>> batchSeqs = new TreeMap<>();
+    for (ChatMsg msg : messages) {
+      batchSeqs.computeIfAbsent(msg.getConversationId(), id -> new TreeSet<>()).add(msg.getSeq());
+    }
+    Map<String, long[]> heads = readHeads(connection, List.copyOf(batchSeqs.keySet()));
+    Map<String, Long> raised = new TreeMap<>();
+    for (Map.Entry<String, TreeSet<Long>> entry : batchSeqs.entrySet()) {
+      long[] head = heads.get(entry.getKey());
+      if (head == null) {
+        throw new SQLException("conversation row of " + entry.getKey() + " vanished");
+      }
+      long lastSeq = head[0];
+      long contiguous = head[1];
+      TreeSet<Long> seqs = entry.getValue();
+      if (seqs.last() <= contiguous) {
+        continue; // a replay of stored seqs
+      }
+      long end = contiguous;
+      if (seqs.contains(contiguous + 1)) {
+        while (seqs.contains(end + 1)) {
+          end++;
+        }
+      } else if (!isStored(connection, entry.getKey(), contiguous + 1)) {
+        continue; // the first hole stays open
+      }
+      // (Stored although the watermark is below it: written by an instance that predates the
+      // watermark. Following the run repairs it.)
+      if (lastSeq > end) {
+        end = followStoredRun(connection, entry.getKey(), end, lastSeq);
+      }
+      raised.put(entry.getKey(), end);
+    }
+    if (raised.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement update = connection.prepareStatement(RAISE_CONTIGUOUS)) {
+      for (Map.Entry<String, Long> entry : raised.entrySet()) {
+        update.setLong(1, entry.getValue());
+        update.setString(2, entry.getKey());
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  /** (last_seq, contiguous_seq) of each conversation, read under this transaction's row locks. */
+  private static Map<String, long[]> readHeads(Connection connection, List<String> ids)
+      throws SQLException {
+    Map<String, long[]> heads = new HashMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            CONVERSATION_HEADS_PREFIX
+                + String.join(",", java.util.Collections.nCopies(ids.size(), "?"))
+                + ")")) {
+      for (int i = 0; i < ids.size(); i++) {
+        select.setString(i + 1, ids.get(i));
+      }
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          heads.put(rows.getString(1), new long[] {rows.getLong(2), rows.getLong(3)});
+        }
+      }
+    }
+    return heads;
+  }
+
+  private static boolean isStored(Connection connection, String conversationId, long seq)
+      throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(IS_STORED)) {
+      select.setString(1, conversationId);
+      select.setLong(2, seq);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next();
+      }
+    }
+  }
+
+  /**
+   * The end of the run of consecutive stored seqs that continues after {@code end} (range reads on
+   * the primary key, stopping at the first hole or at {@code lastSeq}).
+   */
+  private static long followStoredRun(
+      Connection connection, String conversationId, long end, long lastSeq) throws SQLException {
+    try (PreparedStatement select = connection.prepareStatement(STORED_SEQS_AFTER)) {
+      while (end < lastSeq) {
+        select.setString(1, conversationId);
+        select.setLong(2, end);
+        select.setInt(3, RUN_CHUNK);
+        int read = 0;
+        boolean hole = false;
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            read++;
+            if (rows.getLong(1) != end + 1) {
+              hole = true;
+              break;
+            }
+            end++;
+          }
+        }
+        if (hole || read < RUN_CHUNK) {
+          return end;
+        }
+      }
+    }
+    return end;
   }
 
   /** Membership rows of sender and (single) recipient, once per user and conversation. */

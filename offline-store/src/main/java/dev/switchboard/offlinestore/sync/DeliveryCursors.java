@@ -1,5 +1,6 @@
 package dev.switchboard.offlinestore.sync;
 
+import dev.switchboard.common.chat.Conversations;
 import dev.switchboard.offlinestore.ops.OfflineMetrics;
 import dev.switchboard.offlinestore.store.SqlErrors;
 import java.sql.Connection;
@@ -21,6 +22,12 @@ import javax.sql.DataSource;
  * is refused: a seq above the conversation's head (the higher of transfer's allocated seq and the
  * stored one) is clamped to the head. Without that, a client bug acknowledging seq 10^12 would
  * silence the conversation on that device forever.
+ *
+ * <p>A device acknowledges pushed messages, which can arrive before this store consumed them, even
+ * the conversation's first one: then this store has no membership row yet. The acknowledgement is
+ * still taken when the conversation is a single conversation of the user (its id names both
+ * members) or transfer noted the user as a member ({@link ConversationMembers}); refusing it would
+ * send the message to the device again at its next sync.
  */
 public final class DeliveryCursors {
   static final String IS_MEMBER =
@@ -41,11 +48,17 @@ public final class DeliveryCursors {
 
   private final DataSource dataSource;
   private final AllocatedSeqs allocated;
+  private final ConversationMembers members;
   private final OfflineMetrics metrics;
 
-  public DeliveryCursors(DataSource dataSource, AllocatedSeqs allocated, OfflineMetrics metrics) {
+  public DeliveryCursors(
+      DataSource dataSource,
+      AllocatedSeqs allocated,
+      ConversationMembers members,
+      OfflineMetrics metrics) {
     this.dataSource = dataSource;
     this.allocated = allocated;
+    this.members = members;
     this.metrics = metrics;
   }
 
@@ -57,7 +70,7 @@ public final class DeliveryCursors {
   public CursorAdvance advance(
       long userId, String deviceId, String conversationId, long deliveredSeq) {
     try (Connection connection = dataSource.getConnection()) {
-      if (!exists(connection, IS_MEMBER, userId, conversationId)) {
+      if (!isMember(connection, userId, conversationId)) {
         return CursorAdvance.notMember();
       }
       long head =
@@ -69,12 +82,14 @@ public final class DeliveryCursors {
         metrics.cursorClamped();
         target = head;
       }
-      try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
-        advance.setLong(1, userId);
-        advance.setString(2, deviceId);
-        advance.setString(3, conversationId);
-        advance.setLong(4, target);
-        advance.executeUpdate();
+      if (target > 0) { // nothing allocated or stored yet: nothing to record
+        try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
+          advance.setLong(1, userId);
+          advance.setString(2, deviceId);
+          advance.setString(3, conversationId);
+          advance.setLong(4, target);
+          advance.executeUpdate();
+        }
       }
       // A concurrent or earlier acknowledgement may be further; report what is there now.
       return new CursorAdvance(true, deliveredSeq(connection, userId, deviceId, conversationId));
@@ -111,6 +126,14 @@ public final class DeliveryCursors {
     } catch (SQLException e) {
       throw SqlErrors.translate("acknowledging receipts of user " + userId, e);
     }
+  }
+
+  /** This store's membership, a single conversation's id, or transfer's membership. */
+  private boolean isMember(Connection connection, long userId, String conversationId)
+      throws SQLException {
+    return Conversations.peerOf(conversationId, userId) > 0
+        || exists(connection, IS_MEMBER, userId, conversationId)
+        || members.isMember(connection, userId, conversationId);
   }
 
   private static long storedHead(Connection connection, String conversationId) throws SQLException {

@@ -5,6 +5,7 @@ import dev.switchboard.offlinestore.store.SqlErrors;
 import dev.switchboard.offlinestore.store.StoreProgress;
 import dev.switchboard.offlinestore.sync.SyncReader.ConversationState;
 import dev.switchboard.offlinestore.sync.SyncReader.NumberedReceipt;
+import dev.switchboard.offlinestore.sync.SyncReader.Reach;
 import dev.switchboard.offlinestore.sync.SyncReader.Window;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
@@ -28,11 +29,21 @@ import javax.sql.DataSource;
  * gets the same messages again until it acknowledges them (AdvanceCursor), which is what makes a
  * lost answer or a crash of the device harmless.
  *
+ * <p>The user's conversations are those this store has stored messages of (user_conversation) and
+ * those transfer allocated a seq in (conversation_member, see {@link ConversationMembers}): a
+ * conversation whose first message is SENT but not stored yet is in the window too.
+ *
+ * <p>A conversation is handed out only up to its first missing seq: Kafka order is not seq order,
+ * so 8 can be stored before 7, and a device that got 8 without 7 would acknowledge 6 at best and
+ * then hold a message it cannot place. So the page stops at the hole, and the head's stored_seq is
+ * the end of the contiguous run (from the device's position), not the highest stored seq.
+ *
  * <p>The race of the architecture ("SENT, not yet stored, last message of the conversation") is
- * closed with heads: each covered conversation reports transfer's allocated seq next to the stored
+ * closed with heads: each covered conversation reports transfer's allocated seq next to that stored
  * one. A client that holds less than the allocated seq knows more is coming and syncs again; with
- * {@code wait} the server first waits (bounded) for lagging conversations to be stored, so the
- * common case needs no second round trip.
+ * {@code wait} the server first waits (bounded) for lagging conversations (an allocated seq above
+ * the contiguous run: unstored tail or hole alike) to be stored, so the common case needs no second
+ * round trip.
  */
 public final class SyncService {
   /** Default page size when the request leaves it at 0. */
@@ -43,6 +54,7 @@ public final class SyncService {
 
   private final DataSource dataSource;
   private final AllocatedSeqs allocated;
+  private final ConversationMembers members;
   private final StoreProgress progress;
   private final OfflineMetrics metrics;
   private final Clock clock;
@@ -50,17 +62,26 @@ public final class SyncService {
   private final int maxConversations;
   private final Duration maxWait;
 
+  /**
+   * @param maxConversations conversations one page looks at; at least 1 (the configuration asks for
+   *     2 or more)
+   */
   public SyncService(
       DataSource dataSource,
       AllocatedSeqs allocated,
+      ConversationMembers members,
       StoreProgress progress,
       OfflineMetrics metrics,
       Clock clock,
       int maxLimit,
       int maxConversations,
       Duration maxWait) {
+    if (maxConversations < 1) {
+      throw new IllegalArgumentException("maxConversations must be positive");
+    }
     this.dataSource = dataSource;
     this.allocated = allocated;
+    this.members = members;
     this.progress = progress;
     this.metrics = metrics;
     this.clock = clock;
@@ -89,6 +110,7 @@ public final class SyncService {
       SyncCursor position;
       Window window;
       Map<String, Long> allocatedSeqs;
+      List<Span> spans;
       try (Connection connection = dataSource.getConnection()) {
         position =
             cursor.isPresent()
@@ -96,28 +118,54 @@ public final class SyncService {
                 : SyncCursor.start(SyncReader.receiptCursor(connection, userId, deviceId));
         window =
             SyncReader.conversations(
-                connection, userId, deviceId, position.conversationId(), maxConversations);
+                connection, members, userId, deviceId, position.conversationId(), maxConversations);
         allocatedSeqs =
             allocated.read(
                 connection,
                 window.conversations().stream().map(ConversationState::conversationId).toList());
+        spans = new ArrayList<>(window.conversations().size());
+        for (ConversationState state : window.conversations()) {
+          spans.add(span(connection, state, position, limit));
+        }
       }
       if (!wait.isZero()) {
-        window = awaitStored(window, allocatedSeqs, wait);
+        spans = awaitStored(spans, allocatedSeqs, wait, limit);
       }
       try (Connection connection = dataSource.getConnection()) {
-        return page(connection, userId, position, window, allocatedSeqs, limit);
+        return page(connection, userId, position, spans, window.next(), allocatedSeqs, limit);
       }
     } catch (SQLException e) {
       throw SqlErrors.translate("sync of user " + userId, e);
     }
   }
 
+  /**
+   * What of one conversation this page may hand out: the seqs in (from, reach.end].
+   *
+   * @param from max(device cursor, this pass's position in the conversation)
+   */
+  private record Span(ConversationState state, long from, Reach reach) {
+    String conversationId() {
+      return state.conversationId();
+    }
+  }
+
+  private static Span span(
+      Connection connection, ConversationState state, SyncCursor position, int limit)
+      throws SQLException {
+    long from = state.deliveredSeq();
+    if (state.conversationId().equals(position.conversationId())) {
+      from = Math.max(from, position.seq());
+    }
+    return new Span(state, from, SyncReader.reach(connection, state, from, limit));
+  }
+
   private SyncPage page(
       Connection connection,
       long userId,
       SyncCursor position,
-      Window window,
+      List<Span> spans,
+      String nextConversation,
       Map<String, Long> allocatedSeqs,
       int limit)
       throws SQLException {
@@ -126,42 +174,57 @@ public final class SyncService {
     String endConversation = position.conversationId();
     long endSeq = position.seq();
     boolean more = false;
-    for (ConversationState conversation : window.conversations()) {
-      String id = conversation.conversationId();
-      long from = conversation.deliveredSeq();
-      if (id.equals(position.conversationId())) {
-        from = Math.max(from, position.seq());
-      }
+    for (Span span : spans) {
+      String id = span.conversationId();
       long allocatedSeq = allocatedSeqs.getOrDefault(id, 0L);
-      long covered = from;
-      if (conversation.storedSeq() > from) {
+      long covered = span.from();
+      // Where the contiguous run ends as far as this page knows: the head's stored_seq.
+      long contiguous = span.reach().end();
+      if (span.reach().end() > span.from()) {
         int room = limit - messages.size();
         if (room == 0) {
-          more = true; // this conversation starts the next page
+          more = true; // this conversation starts the next page, from where this one stands
+          endConversation = id;
+          endSeq = span.from();
           break;
         }
-        List<ChatMsg> found = SyncReader.messagesAfter(connection, id, from, room);
-        messages.addAll(found);
-        if (!found.isEmpty()) {
-          covered = found.get(found.size() - 1).getSeq();
+        boolean exact = span.reach().exact();
+        int wanted = exact ? (int) Math.min(room, span.reach().end() - span.from()) : room;
+        List<ChatMsg> found = SyncReader.messagesAfter(connection, id, span.from(), wanted);
+        int taken = 0;
+        for (ChatMsg msg : found) {
+          if (msg.getSeq() != covered + 1) {
+            break; // never past a missing seq, whatever the watermark said
+          }
+          messages.add(msg);
+          covered++;
+          taken++;
         }
-        if (found.size() == room && covered < conversation.storedSeq()) {
+        if (taken < wanted) {
+          contiguous = covered; // the run ended inside what was read
+        } else if (!exact) {
+          contiguous = Math.max(contiguous, covered);
+        }
+        if (taken == room && covered < (exact ? span.reach().end() : Long.MAX_VALUE)) {
           more = true; // the page is full in the middle of this conversation
         }
       }
       endConversation = id;
       endSeq = covered;
-      if (Math.max(conversation.storedSeq(), allocatedSeq) > conversation.deliveredSeq()) {
-        heads.add(
-            new ConversationHead(
-                id, allocatedSeq, conversation.storedSeq(), conversation.deliveredSeq()));
+      ConversationState state = span.state();
+      if (Math.max(state.storedSeq(), allocatedSeq) > state.deliveredSeq()) {
+        heads.add(new ConversationHead(id, allocatedSeq, contiguous, state.deliveredSeq()));
       }
       if (more) {
         break;
       }
     }
-    if (window.truncated()) {
-      more = true; // more conversations after this window
+    if (!more && !nextConversation.isEmpty()) {
+      // Every conversation of the window is covered: the next page starts strictly after them,
+      // at the first conversation beyond the window, from the device's cursor there.
+      more = true;
+      endConversation = nextConversation;
+      endSeq = 0;
     }
 
     List<NumberedReceipt> receipts =
@@ -180,19 +243,20 @@ public final class SyncService {
   }
 
   /**
-   * Waits until every conversation of the window whose allocated seq is ahead of its stored seq has
-   * caught up, or {@code wait} has passed; returns the window with the stored seqs as they are
-   * then. Holds no connection while waiting.
+   * Waits until no conversation of the window lags (its allocated seq above the end of its
+   * contiguous stored run: a tail or a hole still in Kafka), or {@code wait} has passed; returns
+   * the spans as they are then. Holds no connection while waiting.
    */
-  private Window awaitStored(Window window, Map<String, Long> allocatedSeqs, Duration wait)
+  private List<Span> awaitStored(
+      List<Span> spans, Map<String, Long> allocatedSeqs, Duration wait, int limit)
       throws SQLException {
-    List<String> lagging = lagging(window, allocatedSeqs);
+    List<String> lagging = lagging(spans, allocatedSeqs);
     if (lagging.isEmpty()) {
-      return window;
+      return spans;
     }
     long startedAt = System.nanoTime();
     long deadline = clock.millis() + wait.toMillis();
-    List<ConversationState> current = new ArrayList<>(window.conversations());
+    List<Span> current = new ArrayList<>(spans);
     try {
       while (!lagging.isEmpty()) {
         long remaining = deadline - clock.millis();
@@ -200,31 +264,39 @@ public final class SyncService {
           break;
         }
         progress.awaitAfter(progress.version(), Math.min(WAIT_POLL_MILLIS, remaining));
-        Map<String, Long> stored;
         try (Connection connection = dataSource.getConnection()) {
-          stored = SyncReader.storedSeqs(connection, lagging);
-        }
-        for (int i = 0; i < current.size(); i++) {
-          ConversationState state = current.get(i);
-          Long seq = stored.get(state.conversationId());
-          if (seq != null && seq > state.storedSeq()) {
-            current.set(
-                i, new ConversationState(state.conversationId(), seq, state.deliveredSeq()));
+          Map<String, long[]> stored = SyncReader.storedHeads(connection, lagging);
+          for (int i = 0; i < current.size(); i++) {
+            Span span = current.get(i);
+            long[] head = stored.get(span.conversationId());
+            ConversationState state = span.state();
+            if (head != null && (head[0] > state.storedSeq() || head[1] > state.contiguousSeq())) {
+              ConversationState now = state.withStored(head[0], head[1]);
+              current.set(
+                  i,
+                  new Span(
+                      now, span.from(), SyncReader.reach(connection, now, span.from(), limit)));
+            }
           }
         }
-        lagging = lagging(new Window(current, window.truncated()), allocatedSeqs);
+        lagging = lagging(current, allocatedSeqs);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // shutting down: answer with what is stored
     }
     metrics.syncWaited(System.nanoTime() - startedAt);
-    return new Window(current, window.truncated());
+    return current;
   }
 
-  private static List<String> lagging(Window window, Map<String, Long> allocatedSeqs) {
-    return window.conversations().stream()
-        .filter(c -> allocatedSeqs.getOrDefault(c.conversationId(), 0L) > c.storedSeq())
-        .map(ConversationState::conversationId)
+  /**
+   * Conversations with allocated seqs this device cannot be given yet. A run that was only followed
+   * for a page's worth of seqs ({@code !exact}) fills the page anyway: nothing to wait for.
+   */
+  private static List<String> lagging(List<Span> spans, Map<String, Long> allocatedSeqs) {
+    return spans.stream()
+        .filter(s -> s.reach().exact())
+        .filter(s -> allocatedSeqs.getOrDefault(s.conversationId(), 0L) > s.reach().end())
+        .map(Span::conversationId)
         .toList();
   }
 }

@@ -12,6 +12,7 @@ import dev.switchboard.offlinestore.ops.OfflineMetrics;
 import dev.switchboard.offlinestore.store.Databases;
 import dev.switchboard.offlinestore.store.StoreProgress;
 import dev.switchboard.offlinestore.sync.AllocatedSeqs;
+import dev.switchboard.offlinestore.sync.ConversationMembers;
 import dev.switchboard.offlinestore.sync.DeliveryCursors;
 import dev.switchboard.offlinestore.sync.ReadMarks;
 import dev.switchboard.offlinestore.sync.SyncService;
@@ -58,18 +59,20 @@ class DatabaseOutageRpcIT {
     mysql = new SwitchableDataSource(pool);
     OfflineMetrics metrics = new OfflineMetrics(new SimpleMeterRegistry());
     AllocatedSeqs allocated = new AllocatedSeqs(Clock.systemUTC());
+    ConversationMembers members = new ConversationMembers(Clock.systemUTC());
     OfflineStoreGrpcService service =
         new OfflineStoreGrpcService(
             new SyncService(
                 mysql,
                 allocated,
+                members,
                 new StoreProgress(),
                 metrics,
                 Clock.systemUTC(),
                 500,
                 1_000,
                 Duration.ofMillis(500)),
-            new DeliveryCursors(mysql, allocated, metrics),
+            new DeliveryCursors(mysql, allocated, members, metrics),
             new ReadMarks(mysql),
             new HistoryService(mysql, 500));
     String name = InProcessServerBuilder.generateName();

@@ -150,7 +150,7 @@ class IngestIT {
   }
 
   @Test
-  void seqsArrivingOutOfOrder_onlyRaiseTheConversationHead() throws Exception {
+  void seqsArrivingOutOfOrder_raiseTheHead_andTheWatermarkOnceNothingIsMissing() throws Exception {
     long a = messages.newUser();
     long b = messages.newUser();
     ChatMsg first = messages.chat(a, b, 1);
@@ -164,10 +164,13 @@ class IngestIT {
                 OfflineStoreFixture.env(topic, group, db, zk.connectString()))) {
       topic.chat(third);
       await().atMost(STORED_WITHIN).until(() -> db.count("SELECT COUNT(*) FROM message") == 1);
+      // 3 is the highest stored seq, but 1 and 2 are still missing.
+      assertThat(db.count("SELECT contiguous_seq FROM conversation")).isZero();
       topic.chats(List.of(first, second));
       await().atMost(STORED_WITHIN).until(() -> db.count("SELECT COUNT(*) FROM message") == 3);
     }
     assertThat(db.count("SELECT last_seq FROM conversation")).isEqualTo(3);
+    assertThat(db.count("SELECT contiguous_seq FROM conversation")).isEqualTo(3);
     assertThat(db.count("SELECT last_msg_id FROM conversation")).isEqualTo(third.getId());
     // The sender has read up to its own last message; the recipient has read nothing yet.
     assertThat(db.count("SELECT last_read_seq FROM user_conversation WHERE user_id = ?", a))

@@ -26,6 +26,10 @@ public final class QueryPlans implements AutoCloseable {
 
   public static final String DEVICE = "phone";
   public static final int CONVERSATIONS = 300;
+
+  /** Conversations of {@link #USER} that transfer allocated seqs in but this store has not seen. */
+  public static final int ALLOCATED_ONLY = 100;
+
   public static final int MESSAGES_PER_CONVERSATION = 60;
 
   private static final Set<String> INDEX_ACCESS = Set.of("range", "ref", "eq_ref", "const");
@@ -40,6 +44,9 @@ public final class QueryPlans implements AutoCloseable {
     TestDatabase db = TestDatabase.create(mariaDb, "offline_plans");
     HikariDataSource dataSource = Databases.pool(db.url, db.user, db.password, 2, "plans");
     Databases.migrate(dataSource);
+    // transfer's tables, read by sync (same database in a real deployment).
+    db.createConversationSeqTable();
+    db.createConversationMemberTable();
     QueryPlans plans = new QueryPlans(dataSource);
     plans.fill();
     return plans;
@@ -50,6 +57,11 @@ public final class QueryPlans implements AutoCloseable {
 
   public static String conversation(int i) {
     return "s_" + USER + "_" + (1_000 + i);
+  }
+
+  /** A conversation of {@link #USER} only allocated by transfer (nothing stored). */
+  public static String allocatedOnly(int i) {
+    return "s_" + USER + "_" + (5_000 + i);
   }
 
   private void fill() throws SQLException {
@@ -76,7 +88,13 @@ public final class QueryPlans implements AutoCloseable {
               c.prepareStatement(
                   "INSERT INTO receipt (id, user_id, user_seq, conversation_id, msg_type,"
                       + " ack_msg_id, from_id, seq, sent_at_ms, msg)"
-                      + " VALUES (?, ?, ?, ?, 2, 0, ?, 1, 0, ?)")) {
+                      + " VALUES (?, ?, ?, ?, 2, 0, ?, 1, 0, ?)");
+          PreparedStatement transferMember =
+              c.prepareStatement(
+                  "INSERT INTO conversation_member (user_id, conversation_id) VALUES (?, ?)");
+          PreparedStatement allocated =
+              c.prepareStatement(
+                  "INSERT INTO conversation_seq (conversation_id, last_seq) VALUES (?, ?)")) {
         long id = 1;
         for (int i = 0; i < CONVERSATIONS; i++) {
           String conversationId = conversation(i);
@@ -98,7 +116,13 @@ public final class QueryPlans implements AutoCloseable {
             member.setString(2, conversationId);
             member.setLong(3, pair[1]);
             member.addBatch();
+            transferMember.setLong(1, pair[0]);
+            transferMember.setString(2, conversationId);
+            transferMember.addBatch();
           }
+          allocated.setString(1, conversationId);
+          allocated.setLong(2, MESSAGES_PER_CONVERSATION + 1);
+          allocated.addBatch();
           cursor.setLong(1, USER);
           cursor.setString(2, DEVICE);
           cursor.setString(3, conversationId);
@@ -114,8 +138,20 @@ public final class QueryPlans implements AutoCloseable {
             receipt.addBatch();
           }
         }
+        for (int i = 0; i < ALLOCATED_ONLY; i++) {
+          for (long user : new long[] {USER, 5_000 + i}) {
+            transferMember.setLong(1, user);
+            transferMember.setString(2, allocatedOnly(i));
+            transferMember.addBatch();
+          }
+          allocated.setString(1, allocatedOnly(i));
+          allocated.setLong(2, 1);
+          allocated.addBatch();
+        }
         message.executeBatch();
         conversation.executeBatch();
+        transferMember.executeBatch();
+        allocated.executeBatch();
         member.executeBatch();
         cursor.executeBatch();
         receipt.executeBatch();
@@ -136,7 +172,7 @@ public final class QueryPlans implements AutoCloseable {
       try (Statement s = c.createStatement()) {
         s.execute(
             "ANALYZE TABLE message, conversation, user_conversation, device_cursor, receipt,"
-                + " device_receipt_cursor");
+                + " device_receipt_cursor, conversation_member, conversation_seq");
       }
     }
   }

@@ -4,10 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.devkit.EmbeddedKafka;
 import dev.switchboard.devkit.EmbeddedMariaDb;
 import dev.switchboard.devkit.EmbeddedZooKeeper;
 import dev.switchboard.devkit.junit.InfraExtension;
+import dev.switchboard.offlinestore.ops.OfflineMetrics;
+import dev.switchboard.offlinestore.store.Databases;
+import dev.switchboard.offlinestore.store.StoreProgress;
+import dev.switchboard.offlinestore.sync.AllocatedSeqs;
+import dev.switchboard.offlinestore.sync.ConversationMembers;
+import dev.switchboard.offlinestore.sync.SyncCursor;
+import dev.switchboard.offlinestore.sync.SyncPage;
+import dev.switchboard.offlinestore.sync.SyncService;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.MsgType;
@@ -24,13 +33,16 @@ import dev.switchboard.proto.internal.SyncRequest;
 import dev.switchboard.proto.internal.SyncResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +74,7 @@ class SyncIT {
     db = TestDatabase.create(mariaDb, "offline_sync");
     // transfer's allocator table lives in the same database in a real deployment.
     db.createConversationSeqTable();
+    db.createConversationMemberTable();
     topic = new LogWriter(kafka.bootstrapServers(), "it.offline.sync." + UUID.randomUUID(), 3);
     Map<String, String> env =
         OfflineStoreFixture.env(topic, "offline-sync-it", db, zk.connectString());
@@ -290,6 +303,184 @@ class SyncIT {
             });
   }
 
+  @Test
+  void brandNewConversation_allocatedNotStored_isAHead_andAWaitingSyncReturnsItOnceStored()
+      throws Exception {
+    long user = messages.newUser();
+    long peer = messages.newUser();
+    ChatMsg first = messages.chat(peer, user, 1);
+    String conversation = first.getConversationId();
+    // transfer accepted the conversation's first message (SENT): it noted both members and
+    // allocated seq 1. offline-store has nothing of the conversation yet.
+    db.addMembers(conversation, peer, user);
+    db.allocate(conversation, 1);
+
+    SyncResponse now = sync(user, "phone");
+    assertThat(now.getMessagesList()).isEmpty();
+    assertThat(now.getHasMore()).isFalse();
+    assertThat(now.getHeadsList())
+        .singleElement()
+        .satisfies(
+            head -> {
+              assertThat(head.getConversationId()).isEqualTo(conversation);
+              assertThat(head.getAllocatedSeq()).isEqualTo(1);
+              assertThat(head.getStoredSeq()).isZero();
+              assertThat(head.getDeliveredSeq()).isZero();
+            });
+
+    CompletableFuture<SyncResponse> waiting =
+        CompletableFuture.supplyAsync(
+            () -> store.stub().sync(syncRequest(user, "phone").setWaitMs(4_000).build()));
+    topic.chat(first);
+    SyncResponse caughtUp = waiting.get(10, TimeUnit.SECONDS);
+
+    assertThat(caughtUp.getMessagesList()).containsExactly(first);
+    assertThat(caughtUp.getHeadsList())
+        .singleElement()
+        .satisfies(
+            head -> {
+              assertThat(head.getAllocatedSeq()).isEqualTo(1);
+              assertThat(head.getStoredSeq()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void seqStoredBeforeTheOneBelowIt_syncStopsAtTheHole_andTheHeadShowsItInFlight()
+      throws Exception {
+    long user = messages.newUser();
+    long peer = messages.newUser();
+    List<ChatMsg> sent = messages.conversation(peer, user, 1, 8);
+    String conversation = sent.get(0).getConversationId();
+    List<ChatMsg> other = messages.conversation(user, messages.newUser(), 1, 2);
+    db.addMembers(conversation, peer, user);
+    db.allocate(conversation, 8);
+    stored(sent.subList(0, 6));
+    stored(other);
+    // Two transfer instances allocated 7 and 8; 8 reached Kafka, hence the store, first.
+    stored(sent.subList(7, 8));
+
+    SyncResponse page = sync(user, "phone");
+    assertThat(seqsByConversation(page.getMessagesList()))
+        .containsEntry(conversation, range(1, 6))
+        .containsEntry(other.get(0).getConversationId(), range(1, 2));
+    assertThat(page.getHasMore()).isFalse();
+    assertThat(heads(List.of(page)).get(conversation))
+        .satisfies(
+            head -> {
+              assertThat(head.getAllocatedSeq()).isEqualTo(8);
+              assertThat(head.getStoredSeq()).isEqualTo(6); // 7 in flight, 8 waits behind it
+            });
+
+    advance(user, "phone", conversation, 6);
+    advance(user, "phone", other.get(0).getConversationId(), 2);
+    SyncResponse behindTheHole = sync(user, "phone");
+    assertThat(behindTheHole.getMessagesList()).isEmpty();
+    assertThat(behindTheHole.getHeadsList())
+        .singleElement()
+        .satisfies(
+            head -> {
+              assertThat(head.getAllocatedSeq()).isEqualTo(8);
+              assertThat(head.getStoredSeq()).isEqualTo(6);
+              assertThat(head.getDeliveredSeq()).isEqualTo(6);
+            });
+
+    // A waiting Sync treats the hole as in flight: it answers once 7 is stored, with 7 and 8.
+    CompletableFuture<SyncResponse> waiting =
+        CompletableFuture.supplyAsync(
+            () -> store.stub().sync(syncRequest(user, "phone").setWaitMs(4_000).build()));
+    topic.chat(sent.get(6));
+    SyncResponse filled = waiting.get(10, TimeUnit.SECONDS);
+    assertThat(seqsOf(filled)).containsExactly(7L, 8L);
+    assertThat(filled.getHeadsList())
+        .singleElement()
+        .satisfies(head -> assertThat(head.getStoredSeq()).isEqualTo(8));
+  }
+
+  @Test
+  void deviceThatGotTheMissingSeqByPush_getsWhatIsStoredAfterIt() throws Exception {
+    long user = messages.newUser();
+    long peer = messages.newUser();
+    List<ChatMsg> sent = messages.conversation(peer, user, 1, 6);
+    String conversation = sent.get(0).getConversationId();
+    db.addMembers(conversation, peer, user);
+    db.allocate(conversation, 6);
+    stored(sent.subList(0, 3));
+    stored(sent.subList(4, 6)); // 4 still in flight, but pushed: the device holds 1..4
+    assertThat(advance(user, "phone", conversation, 4).getDeliveredSeq()).isEqualTo(4);
+
+    SyncResponse page = sync(user, "phone");
+
+    assertThat(seqsOf(page)).containsExactly(5L, 6L);
+    assertThat(page.getHeadsList())
+        .singleElement()
+        .satisfies(head -> assertThat(head.getStoredSeq()).isEqualTo(6));
+    // Another device has no cursor yet: it stops below the hole.
+    assertThat(seqsOf(sync(user, "laptop"))).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void windowOfOneConversation_stillEndsThePass_withEveryMessage() throws Exception {
+    long user = messages.newUser();
+    List<ChatMsg> sent = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sent.addAll(messages.conversation(messages.newUser(), user, 1, 2));
+    }
+    stored(sent);
+    // The config refuses a window of 1; the service must still end a pass with it.
+    try (HikariDataSource pool =
+        Databases.pool(db.url, db.user, db.password, 2, "it-window-of-one")) {
+      SyncService oneAtATime = windowOfOne(pool);
+      List<SyncPage> pages = new ArrayList<>();
+      Optional<SyncCursor> cursor = Optional.empty();
+      do {
+        SyncPage page = oneAtATime.sync(user, "phone", cursor, 100, Duration.ZERO);
+        pages.add(page);
+        cursor = Optional.of(page.next());
+        assertThat(pages).as("pages of one pass").hasSizeLessThan(20);
+      } while (pages.get(pages.size() - 1).hasMore());
+
+      assertThat(pages.stream().flatMap(p -> p.messages().stream()))
+          .extracting(ChatMsg::getId)
+          .containsExactlyInAnyOrderElementsOf(ids(sent));
+    }
+  }
+
+  @Test
+  void advanceCursor_beforeIngestWroteTheMembership_movesTheCursor() throws Exception {
+    long user = messages.newUser();
+    long peer = messages.newUser();
+    List<ChatMsg> sent = messages.conversation(peer, user, 1, 3);
+    String conversation = sent.get(0).getConversationId();
+    db.addMembers(conversation, peer, user);
+    db.allocate(conversation, 3);
+
+    // The device got 1..3 by push and acknowledged them before offline-store stored any.
+    AdvanceCursorResponse early = advance(user, "phone", conversation, 3);
+    assertThat(early.getMember()).isTrue();
+    assertThat(early.getDeliveredSeq()).isEqualTo(3);
+    assertThat(advance(user, "phone", conversation, 50).getDeliveredSeq()).isEqualTo(3);
+    stored(sent);
+    assertThat(sync(user, "phone").getMessagesList()).isEmpty(); // not sent a second time
+
+    // A single conversation of the user is recognised by its id alone.
+    String single = messages.chat(messages.newUser(), user, 1).getConversationId();
+    db.allocate(single, 2);
+    assertThat(advance(user, "phone", single, 2))
+        .satisfies(
+            answer -> {
+              assertThat(answer.getMember()).isTrue();
+              assertThat(answer.getDeliveredSeq()).isEqualTo(2);
+            });
+
+    // Any other conversation through transfer's membership; strangers stay refused.
+    String group = "g_it_" + user;
+    db.addMembers(group, user);
+    db.allocate(group, 2);
+    assertThat(advance(user, "phone", group, 2).getDeliveredSeq()).isEqualTo(2);
+    assertThat(advance(messages.newUser(), "phone", group, 2).getMember()).isFalse();
+    assertThat(advance(messages.newUser(), "phone", single, 2).getMember()).isFalse();
+  }
+
   // ---- Receipts and read marks -------------------------------------------------------------
 
   @Test
@@ -500,6 +691,19 @@ class SyncIT {
         .isMember(
             IsMemberRequest.newBuilder().setUserId(user).setConversationId(conversation).build())
         .getMember();
+  }
+
+  private static SyncService windowOfOne(HikariDataSource pool) {
+    return new SyncService(
+        pool,
+        new AllocatedSeqs(Clock.systemUTC()),
+        new ConversationMembers(Clock.systemUTC()),
+        new StoreProgress(),
+        new OfflineMetrics(new SimpleMeterRegistry()),
+        Clock.systemUTC(),
+        500,
+        1,
+        Duration.ZERO);
   }
 
   private static List<Long> ids(List<ChatMsg> sent) {

@@ -41,6 +41,32 @@ public final class TestDatabase {
             + " PRIMARY KEY (conversation_id)) ENGINE = InnoDB");
   }
 
+  /**
+   * transfer's membership table, with the exact DDL of its migration: written in the transaction
+   * that allocates a conversation's first seq, for both members.
+   */
+  public void createConversationMemberTable() throws SQLException {
+    execute(
+        "CREATE TABLE IF NOT EXISTS conversation_member ("
+            + " user_id BIGINT NOT NULL,"
+            + " conversation_id VARCHAR(80) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
+            + " PRIMARY KEY (user_id, conversation_id))");
+  }
+
+  /** What transfer does when it allocates a conversation's first seq: both members are noted. */
+  public void addMembers(String conversationId, long... userIds) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT IGNORE INTO conversation_member (user_id, conversation_id) VALUES (?, ?)")) {
+      for (long userId : userIds) {
+        insert.setLong(1, userId);
+        insert.setString(2, conversationId);
+        insert.executeUpdate();
+      }
+    }
+  }
+
   /** What transfer does when it accepts a message: the allocated seq moves up. */
   public void allocate(String conversationId, long lastSeq) throws SQLException {
     try (Connection c = connect();

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sync and cursor queries read by key only, so their cost depends on the page, never on the
- * history (18,000 messages here). Plans as MariaDB 11.4 chose them, e.g. for {@link
- * SyncReader#CONVERSATIONS}: {@code uc: range on PRIMARY (Using where), c: eq_ref on PRIMARY, dc:
- * eq_ref on PRIMARY}.
+ * history (18,000 messages here). Plans as MariaDB 11.4 chose them, e.g. for both sides of the
+ * conversation window ({@link SyncReader#MEMBERSHIP_WINDOW}, {@link ConversationMembers#WINDOW}):
+ * {@code m: range on PRIMARY (Using where), c: eq_ref on PRIMARY, dc: eq_ref on PRIMARY (Using
+ * where)}. The window is their union merged in Java, so it costs the two ranges.
  */
 @ExtendWith(InfraExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,13 +40,45 @@ class SyncQueryPlanIT {
   @Test
   void conversationWindow_isARangeOnTheUsersMembershipsWithPointLookups() throws Exception {
     log.info(
-        "CONVERSATIONS: {}",
+        "MEMBERSHIP_WINDOW: {}",
         plans.assertIndexOnly(
-            SyncReader.CONVERSATIONS,
+            SyncReader.MEMBERSHIP_WINDOW,
             QueryPlans.DEVICE,
             QueryPlans.USER,
             QueryPlans.conversation(100),
-            50));
+            51));
+  }
+
+  @Test
+  void conversationWindowOverTransfersMemberships_isARangeWithPointLookupsToo() throws Exception {
+    log.info(
+        "ConversationMembers.WINDOW: {}",
+        plans.assertIndexOnly(
+            ConversationMembers.WINDOW,
+            QueryPlans.DEVICE,
+            QueryPlans.USER,
+            QueryPlans.conversation(100),
+            51));
+    log.info(
+        "ConversationMembers.WINDOW (allocated only): {}",
+        plans.assertIndexOnly(
+            ConversationMembers.WINDOW,
+            QueryPlans.DEVICE,
+            QueryPlans.USER,
+            QueryPlans.allocatedOnly(10),
+            51));
+    plans.assertIndexOnly(
+        ConversationMembers.IS_MEMBER, QueryPlans.USER, QueryPlans.allocatedOnly(3));
+  }
+
+  @Test
+  void whereTheContiguousRunEnds_isARangeOnTheConversationsSeqs() throws Exception {
+    log.info(
+        "STORED_SEQS_AFTER: {}",
+        plans.assertIndexOnly(SyncReader.STORED_SEQS_AFTER, QueryPlans.conversation(5), 30, 100));
+    log.info(
+        "IS_STORED: {}",
+        plans.assertIndexOnly(SyncReader.IS_STORED, QueryPlans.conversation(5), 31));
   }
 
   @Test
@@ -66,7 +99,7 @@ class SyncQueryPlanIT {
   @Test
   void storedAndAllocatedHeads_arePointReads() throws Exception {
     plans.assertIndexOnly(
-        SyncReader.STORED_SEQ_PREFIX + "?, ?, ?)",
+        SyncReader.STORED_HEADS_PREFIX + "?, ?, ?)",
         QueryPlans.conversation(1),
         QueryPlans.conversation(2),
         QueryPlans.conversation(3));
@@ -81,6 +114,10 @@ class SyncQueryPlanIT {
         QueryPlans.DEVICE,
         QueryPlans.conversation(9));
     plans.assertIndexOnly(DeliveryCursors.STORED_HEAD, QueryPlans.conversation(9));
+    plans.assertIndexOnly(
+        AllocatedSeqs.SELECT_PREFIX + "?, ?)",
+        QueryPlans.conversation(9),
+        QueryPlans.allocatedOnly(9));
     plans.assertIndexOnly(DeliveryCursors.RECEIPT_SEQ, QueryPlans.A_RECEIPT_ID, QueryPlans.USER);
     plans.assertIndexOnly(ReadMarks.READ_SEQ, QueryPlans.USER, QueryPlans.conversation(9));
   }
