@@ -2,6 +2,7 @@ package dev.switchboard.transfer;
 
 import dev.switchboard.common.config.ConfigException;
 import dev.switchboard.common.config.Env;
+import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.message.MessagePolicy;
 import java.time.Duration;
 import java.util.UUID;
@@ -14,9 +15,11 @@ import java.util.UUID;
  * @param kafkaPartitions IM_KAFKA_PARTITIONS, used only when the topic is created (default 6)
  * @param kafkaCreateTopic IM_KAFKA_CREATE_TOPIC (default true): create the topic at startup if
  *     missing; false where topics are managed outside (then startup does not contact Kafka)
- * @param kafkaDeliveryTimeout IM_KAFKA_DELIVERY_TIMEOUT (default 4s): how long a send may take
- *     before the client is told UNAVAILABLE; kept below the connector's SendChat deadline (5s) so
- *     the answer is ours, not a DEADLINE_EXCEEDED
+ * @param kafkaDeliveryTimeout IM_KAFKA_DELIVERY_TIMEOUT (default 4s): the producer's
+ *     delivery.timeout.ms (max.block.ms is half of it); a SendChat waits for Kafka at most 1.5
+ *     times this plus 250 ms ({@link MessageLog#maxWait}), which must fit in {@code callerDeadline}
+ *     with {@link #DATABASE_HEADROOM} to spare, so that the client gets our answer (UNAVAILABLE,
+ *     retry), not a DEADLINE_EXCEEDED
  * @param mysqlUrl IM_MYSQL_URL, required (jdbc:mysql://host:port/switchboard)
  * @param mysqlUser IM_MYSQL_USER (default root)
  * @param mysqlPassword IM_MYSQL_PASSWORD (default empty)
@@ -31,6 +34,16 @@ import java.util.UUID;
  * @param instanceId IM_INSTANCE_ID (default transfer-xxxxxxxx)
  * @param handlerThreads IM_TRANSFER_THREADS (default 64): SendChat blocks on MySQL and Kafka, so
  *     this bounds the requests in progress
+ * @param handlerQueueCapacity IM_TRANSFER_QUEUE_CAPACITY (default 1000): calls waiting for a
+ *     handler thread; beyond it calls are refused with RESOURCE_EXHAUSTED. At the usual few ms per
+ *     SendChat that is well under a second of backlog; during an outage queued calls whose caller
+ *     gave up are skipped without work
+ * @param callerDeadline IM_RPC_DEADLINE (default 10s, the connector's default): the deadline
+ *     callers put on SendChat, used to check the Kafka timeout at startup (at run time each call's
+ *     own deadline bounds the wait too)
+ * @param outboxRepublishInterval IM_OUTBOX_REPUBLISH_INTERVAL (default 2s): how often this instance
+ *     looks for accepted messages whose Kafka append was never confirmed
+ * @param outboxBatchSize IM_OUTBOX_BATCH_SIZE (default 200): messages claimed per republish batch
  * @param routeLookupTimeout IM_ROUTE_LOOKUP_TIMEOUT (default 1s), deadline of GetRoutes
  * @param deliverTimeout IM_DELIVER_TIMEOUT (default 3s), deadline of Connector.Deliver
  * @param pushLanes IM_PUSH_LANES (default 8): pushes of one conversation run in one lane, in order
@@ -69,6 +82,10 @@ public record TransferConfig(
     int metricsPort,
     String instanceId,
     int handlerThreads,
+    int handlerQueueCapacity,
+    Duration callerDeadline,
+    Duration outboxRepublishInterval,
+    int outboxBatchSize,
     Duration routeLookupTimeout,
     Duration deliverTimeout,
     int pushLanes,
@@ -81,6 +98,12 @@ public record TransferConfig(
     Duration friendListTtl,
     Duration maxClockBackward,
     Duration shutdownTimeout) {
+
+  /**
+   * What a SendChat's deadline must leave besides the Kafka wait: the idempotency lookup and the
+   * sequencing transaction (a pooled connection is waited for at most 3 s, but normally takes ms).
+   */
+  public static final Duration DATABASE_HEADROOM = Duration.ofSeconds(1);
 
   public TransferConfig {
     requireText("IM_KAFKA_BOOTSTRAP", kafkaBootstrap);
@@ -105,6 +128,23 @@ public record TransferConfig(
     requireRange("IM_METRICS_PORT", metricsPort, 0, 65_535);
     requireText("IM_INSTANCE_ID", instanceId);
     requireRange("IM_TRANSFER_THREADS", handlerThreads, 1, 10_000);
+    requireRange("IM_TRANSFER_QUEUE_CAPACITY", handlerQueueCapacity, 1, 1_000_000);
+    requirePositive("IM_RPC_DEADLINE", callerDeadline);
+    Duration kafkaWait = MessageLog.maxWait(kafkaDeliveryTimeout);
+    if (kafkaWait.plus(DATABASE_HEADROOM).compareTo(callerDeadline) > 0) {
+      throw new ConfigException(
+          "IM_KAFKA_DELIVERY_TIMEOUT "
+              + kafkaDeliveryTimeout
+              + " lets a SendChat wait "
+              + kafkaWait
+              + " for Kafka, which does not fit in IM_RPC_DEADLINE "
+              + callerDeadline
+              + " with "
+              + DATABASE_HEADROOM
+              + " left for the database; lower it (or raise IM_RPC_DEADLINE on every service)");
+    }
+    requirePositive("IM_OUTBOX_REPUBLISH_INTERVAL", outboxRepublishInterval);
+    requireRange("IM_OUTBOX_BATCH_SIZE", outboxBatchSize, 1, 10_000);
     requirePositive("IM_ROUTE_LOOKUP_TIMEOUT", routeLookupTimeout);
     requirePositive("IM_DELIVER_TIMEOUT", deliverTimeout);
     requireRange("IM_PUSH_LANES", pushLanes, 1, 1_024);
@@ -142,6 +182,10 @@ public record TransferConfig(
         env.getInt("IM_METRICS_PORT", 0),
         env.get("IM_INSTANCE_ID", "transfer-" + UUID.randomUUID().toString().substring(0, 8)),
         env.getInt("IM_TRANSFER_THREADS", 64),
+        env.getInt("IM_TRANSFER_QUEUE_CAPACITY", 1_000),
+        env.getDuration("IM_RPC_DEADLINE", Duration.ofSeconds(10)),
+        env.getDuration("IM_OUTBOX_REPUBLISH_INTERVAL", Duration.ofSeconds(2)),
+        env.getInt("IM_OUTBOX_BATCH_SIZE", 200),
         env.getDuration("IM_ROUTE_LOOKUP_TIMEOUT", Duration.ofSeconds(1)),
         env.getDuration("IM_DELIVER_TIMEOUT", Duration.ofSeconds(3)),
         env.getInt("IM_PUSH_LANES", 8),

@@ -10,6 +10,7 @@ import dev.switchboard.common.discovery.ZooKeeperClients;
 import dev.switchboard.common.grpc.GrpcChannels;
 import dev.switchboard.common.metrics.MetricsEndpoint;
 import dev.switchboard.transfer.db.Databases;
+import dev.switchboard.transfer.grpc.HandlerPool;
 import dev.switchboard.transfer.grpc.TransferGrpcService;
 import dev.switchboard.transfer.ids.LeasedIdIssuer;
 import dev.switchboard.transfer.ids.SnowflakeIdGenerator;
@@ -17,9 +18,13 @@ import dev.switchboard.transfer.ids.WorkerIdLease;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.TopicSetup;
 import dev.switchboard.transfer.message.ChatIntake;
+import dev.switchboard.transfer.message.IntakeHook;
 import dev.switchboard.transfer.message.PolicyCheck;
 import dev.switchboard.transfer.message.ReceiptRelay;
 import dev.switchboard.transfer.ops.TransferMetrics;
+import dev.switchboard.transfer.outbox.OutboxTable;
+import dev.switchboard.transfer.outbox.PublishedMarker;
+import dev.switchboard.transfer.outbox.Republisher;
 import dev.switchboard.transfer.presence.PresenceNotifier;
 import dev.switchboard.transfer.relations.FriendDirectory;
 import dev.switchboard.transfer.relations.RelationCache;
@@ -40,19 +45,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A transfer instance: the composition root. {@link #start()} connects MySQL (and migrates), Kafka
- * (and creates the topic), ZooKeeper (worker id lease, discovery), binds gRPC and registers last,
- * so it is only found once it can serve. {@link #close()} deregisters first, then drains.
+ * (and creates the topic), starts the outbox (published marker and republisher), ZooKeeper (worker
+ * id lease, discovery), binds gRPC and registers last, so it is only found once it can serve.
+ * {@link #close()} deregisters first, then drains; the republisher stops before the producer, the
+ * marker after it, so late acknowledgements are still marked.
  */
 public final class TransferServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransferServer.class);
@@ -62,13 +66,22 @@ public final class TransferServer implements AutoCloseable {
 
   private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration PUSH_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration HANDLER_STOP_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration OUTBOX_CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Acknowledged ids waiting for their published mark (a few seconds of peak traffic). */
+  private static final int PUBLISHED_MARKS_QUEUED = 100_000;
+
+  /** Beyond the longest own append, for clock skew between instances and a slow commit. */
+  private static final Duration REPUBLISH_AGE_MARGIN = Duration.ofSeconds(1);
 
   /** Friend lists are reused for seconds only, so this bounds memory, not hit rate. */
   private static final int FRIEND_LISTS_CACHED = 10_000;
 
   private final TransferConfig config;
   private final Clock clock;
+  private final IntakeHook intakeHook;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,12 +94,21 @@ public final class TransferServer implements AutoCloseable {
   private volatile WorkerIdLease lease;
 
   public TransferServer(TransferConfig config) {
-    this(config, Clock.systemUTC());
+    this(config, IntakeHook.NONE);
   }
 
-  TransferServer(TransferConfig config, Clock clock) {
+  /**
+   * With a failure-injection hook in the SendChat path; for tests that simulate a crash between the
+   * sequencing commit and the Kafka acknowledgement.
+   */
+  public TransferServer(TransferConfig config, IntakeHook intakeHook) {
+    this(config, Clock.systemUTC(), intakeHook);
+  }
+
+  TransferServer(TransferConfig config, Clock clock, IntakeHook intakeHook) {
     this.config = config;
     this.clock = clock;
+    this.intakeHook = intakeHook;
   }
 
   public void start() throws Exception {
@@ -127,6 +149,12 @@ public final class TransferServer implements AutoCloseable {
           config.kafkaPartitions(),
           KAFKA_STARTUP_TIMEOUT);
     }
+    OutboxTable outbox = new OutboxTable(dataSource);
+    PublishedMarker marker = new PublishedMarker(outbox, clock, metrics, PUBLISHED_MARKS_QUEUED);
+    marker.start();
+    // Closed after the producer, whose close completes the last acknowledgements.
+    onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT));
+    metrics.monitorOutbox(marker::pending);
     MessageLog messageLog =
         new MessageLog(
             MessageLog.producer(
@@ -135,6 +163,19 @@ public final class TransferServer implements AutoCloseable {
             config.kafkaDeliveryTimeout());
     // Closed after the gRPC server drained, so in-flight sends still get their answer.
     onClose("Kafka producer", () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT));
+    Republisher republisher =
+        new Republisher(
+            outbox,
+            messageLog,
+            metrics,
+            clock,
+            messageLog.maxWait().plus(REPUBLISH_AGE_MARGIN),
+            // A batch is produced within one maxWait (plus a blocked send()); twice that leaves
+            // room for the database round trips before another instance may take the rows.
+            messageLog.maxWait().multipliedBy(2).plusSeconds(1),
+            config.outboxBatchSize());
+    republisher.start(config.outboxRepublishInterval());
+    onClose("outbox republisher", () -> republisher.close(OUTBOX_CLOSE_TIMEOUT));
 
     CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
     onClose("ZooKeeper client", zk::close);
@@ -142,6 +183,7 @@ public final class TransferServer implements AutoCloseable {
         WorkerIdLease.acquire(
             zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
     onClose("worker id lease", lease::close);
+    lease.onLostForGood(this::deregister);
     LeasedIdIssuer ids =
         new LeasedIdIssuer(
             lease,
@@ -178,18 +220,38 @@ public final class TransferServer implements AutoCloseable {
     PolicyCheck policy = new PolicyCheck(config.messagePolicy(), relations);
     ChatIntake chats =
         new ChatIntake(
-            users, policy, new MessageStore(dataSource), ids, messageLog, push, metrics, clock);
+            users,
+            policy,
+            new MessageStore(dataSource),
+            ids,
+            messageLog,
+            marker,
+            push,
+            metrics,
+            clock,
+            intakeHook);
     ReceiptRelay receipts = new ReceiptRelay(users, policy, ids, messageLog, push, metrics, clock);
     PresenceNotifier presence = new PresenceNotifier(routeLookup, friends, push, metrics, clock);
 
-    ExecutorService handlers = Executors.newFixedThreadPool(config.handlerThreads(), threads());
-    onClose("handler threads", () -> stopPool(handlers));
+    HandlerPool handlers =
+        new HandlerPool(
+            config.handlerThreads(),
+            config.handlerQueueCapacity(),
+            "transfer-grpc",
+            metrics::callRejected);
+    onClose("handler threads", () -> handlers.close(HANDLER_STOP_TIMEOUT));
     grpcServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
-            .executor(handlers)
+            // Handlers only hand blocking work to the bounded HandlerPool (see there).
+            .directExecutor()
             .addService(
                 new TransferGrpcService(
-                    chats, receipts, new RelationChanges(relations, friends), presence, metrics))
+                    handlers,
+                    chats,
+                    receipts,
+                    new RelationChanges(relations, friends),
+                    presence,
+                    metrics))
             .build()
             .start();
     onClose("gRPC server", this::stopGrpcServer);
@@ -203,6 +265,9 @@ public final class TransferServer implements AutoCloseable {
                 grpcServer.getPort(),
                 Map.of("grpc", grpcServer.getPort())));
     onClose("registration", registration::close);
+    if (lease.isLostForGood()) {
+      deregister();
+    }
     log.info(
         "transfer {} serving on {}:{} (worker id {}, topic {}, message policy {}, metrics port {})",
         config.instanceId(),
@@ -283,20 +348,12 @@ public final class TransferServer implements AutoCloseable {
     }
   }
 
-  private static void stopPool(ExecutorService pool) throws InterruptedException {
-    pool.shutdown();
-    if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
-      pool.shutdownNow();
+  /** Leaves discovery (connectors stop picking this instance) but keeps serving what arrives. */
+  private void deregister() {
+    Registration current = registration;
+    if (current != null) {
+      current.close();
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory threads() {
-    AtomicInteger n = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "transfer-grpc-" + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   private void onClose(String name, Step.Action action) {

@@ -72,4 +72,23 @@ class TransferConfigTest {
     assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
         .hasMessageContaining("IM_MYSQL_URL");
   }
+
+  @Test
+  void kafkaTimeoutThatDoesNotFitTheCallersDeadline_isRefused() {
+    Map<String, String> env = required();
+    TransferConfig defaults = TransferConfig.fromEnv(Env.of(env));
+    assertThat(defaults.callerDeadline()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.handlerQueueCapacity()).isEqualTo(1_000);
+    assertThat(defaults.outboxRepublishInterval()).isEqualTo(Duration.ofSeconds(2));
+
+    // 6 s delivery + 3 s max.block + 0.25 s + 1 s for the database > 10 s.
+    env.put("IM_KAFKA_DELIVERY_TIMEOUT", "6s");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IM_KAFKA_DELIVERY_TIMEOUT")
+        .hasMessageContaining("IM_RPC_DEADLINE");
+    env.put("IM_RPC_DEADLINE", "20s");
+    assertThat(TransferConfig.fromEnv(Env.of(env)).kafkaDeliveryTimeout())
+        .isEqualTo(Duration.ofSeconds(6));
+  }
 }

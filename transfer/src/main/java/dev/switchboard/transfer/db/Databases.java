@@ -12,6 +12,9 @@ public final class Databases {
 
   public static final String HISTORY_TABLE = "flyway_history_transfer";
 
+  /** See {@link #pool}. */
+  static final int LOCK_WAIT_SECONDS = 3;
+
   private Databases() {}
 
   public static HikariDataSource pool(
@@ -30,6 +33,10 @@ public final class Databases {
     // READ COMMITTED: the idempotency lookup sees rows committed by other instances right away,
     // and InnoDB takes no gap locks, which keeps the sequencing transaction free of deadlocks.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    // A sequencing transaction waits for a conversation's seq row lock only while another holds it
+    // for milliseconds; InnoDB's default of 50 s would hold a handler thread far past every
+    // caller's deadline if something went wrong. The lock wait timeout is retried like a deadlock.
+    config.setConnectionInitSql("SET SESSION innodb_lock_wait_timeout = " + LOCK_WAIT_SECONDS);
     config.addDataSourceProperty("cachePrepStmts", "true");
     config.addDataSourceProperty("useServerPrepStmts", "false");
     config.addDataSourceProperty("rewriteBatchedStatements", "true");

@@ -19,12 +19,22 @@ import java.util.Optional;
 final class Answers {
   private Answers() {}
 
+  /** The answer to a SendChat whose outcome is Sent or Refused (see {@link #abandoned}). */
   static SendChatResponse chat(ChatOutcome outcome, String clientMsgId) {
     if (outcome instanceof ChatOutcome.Sent sent) {
       return SendChatResponse.newBuilder().setSent(sent.receipt()).build();
     }
-    Refusal refusal = ((ChatOutcome.Refused) outcome).refusal();
-    return SendChatResponse.newBuilder().setError(error(refusal, clientMsgId)).build();
+    if (outcome instanceof ChatOutcome.Refused refused) {
+      return SendChatResponse.newBuilder().setError(error(refused.refusal(), clientMsgId)).build();
+    }
+    throw new IllegalArgumentException("no response value for " + outcome);
+  }
+
+  /** A call nobody waits for any more; the status only tells a caller that is still listening. */
+  static StatusRuntimeException abandoned() {
+    return Status.CANCELLED
+        .withDescription("call cancelled or past its deadline before it was sequenced; not stored")
+        .asRuntimeException();
   }
 
   static SendAckResponse ack(Optional<Refusal> refusal, String clientMsgId) {

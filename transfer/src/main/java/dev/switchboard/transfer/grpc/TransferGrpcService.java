@@ -11,6 +11,7 @@ import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.proto.internal.TransferGrpc;
 import dev.switchboard.proto.internal.UserPair;
 import dev.switchboard.transfer.message.ChatIntake;
+import dev.switchboard.transfer.message.ChatOutcome;
 import dev.switchboard.transfer.message.ReceiptRelay;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.presence.PresenceNotifier;
@@ -24,7 +25,12 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The Transfer gRPC service: hands each call to one domain object and maps the result. */
+/**
+ * The Transfer gRPC service: hands each call to one domain object and maps the result. The server
+ * runs it on a direct executor, so every call is moved to the bounded {@link HandlerPool} first;
+ * even InvalidateRelations, whose cache invalidation waits for a relation load of the same pair
+ * that is in flight (a database read).
+ */
 public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   private static final Logger log = LoggerFactory.getLogger(TransferGrpcService.class);
 
@@ -33,8 +39,10 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   private final RelationChanges relationChanges;
   private final PresenceNotifier presence;
   private final TransferMetrics metrics;
+  private final HandlerPool handlers;
 
   public TransferGrpcService(
+      HandlerPool handlers,
       ChatIntake chats,
       ReceiptRelay receipts,
       RelationChanges relationChanges,
@@ -45,15 +53,20 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
     this.relationChanges = relationChanges;
     this.presence = presence;
     this.metrics = metrics;
+    this.handlers = handlers;
   }
 
   @Override
   public void sendChat(SendChatRequest request, StreamObserver<SendChatResponse> responses) {
+    handlers.run(responses, () -> handleSendChat(request, responses));
+  }
+
+  private void handleSendChat(SendChatRequest request, StreamObserver<SendChatResponse> responses) {
     Timer.Sample sample = Timer.start();
     String clientMsgId = request.getMsg().getClientMsgId();
-    SendChatResponse response;
+    ChatOutcome outcome;
     try {
-      response = Answers.chat(chats.send(request.getMsg()), clientMsgId);
+      outcome = chats.send(request.getMsg(), GrpcCaller.current());
     } catch (RuntimeException e) {
       log.error(
           "SendChat from {} (client_msg_id {}, connector {}) failed",
@@ -66,12 +79,25 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
       return;
     }
     sample.stop(metrics.sendChatLatency());
-    responses.onNext(response);
+    if (outcome instanceof ChatOutcome.Abandoned) {
+      responses.onError(Answers.abandoned());
+      return;
+    }
+    responses.onNext(Answers.chat(outcome, clientMsgId));
     responses.onCompleted();
   }
 
   @Override
   public void sendAck(SendAckRequest request, StreamObserver<SendAckResponse> responses) {
+    handlers.run(responses, () -> handleSendAck(request, responses));
+  }
+
+  private void handleSendAck(SendAckRequest request, StreamObserver<SendAckResponse> responses) {
+    if (GrpcCaller.current().gone()) {
+      metrics.abandoned();
+      responses.onError(Answers.abandoned());
+      return;
+    }
     Timer.Sample sample = Timer.start();
     SendAckResponse response;
     try {
@@ -95,6 +121,11 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   @Override
   public void invalidateRelations(
       InvalidateRelationsRequest request, StreamObserver<InvalidateRelationsResponse> responses) {
+    handlers.run(responses, () -> handleInvalidateRelations(request, responses));
+  }
+
+  private void handleInvalidateRelations(
+      InvalidateRelationsRequest request, StreamObserver<InvalidateRelationsResponse> responses) {
     List<PairKey> pairs = new ArrayList<>(request.getPairsCount());
     for (UserPair pair : request.getPairsList()) {
       if (pair.getA() <= 0 || pair.getB() <= 0) {
@@ -115,6 +146,12 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
 
   @Override
   public void publishPresence(
+      PublishPresenceRequest request, StreamObserver<PublishPresenceResponse> responses) {
+    // The route lookup blocks (a gRPC call to user-status): not on the transport thread.
+    handlers.run(responses, () -> handlePublishPresence(request, responses));
+  }
+
+  private void handlePublishPresence(
       PublishPresenceRequest request, StreamObserver<PublishPresenceResponse> responses) {
     if (request.getUserId() <= 0) {
       responses.onError(

@@ -1,13 +1,13 @@
 package dev.switchboard.transfer.ids;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,29 +15,65 @@ import org.slf4j.LoggerFactory;
  * A worker id held as an ephemeral ZooKeeper node {@code <basePath>/<n>} (first free n), so no two
  * live transfer instances share a Snowflake worker id.
  *
- * <p>The lease is only as good as the ZooKeeper session: when Curator reports the session LOST, the
- * node may already be gone and another instance may take the number, so {@link #isValid()} turns
- * false until the node is re-created under the new session. The node's data is a random token per
- * lease, so after a reconnect this instance can tell its own (stale) node from someone else's. If
- * someone else took the number meanwhile the lease stays invalid and ids are refused: restarting
- * the instance gets a fresh number.
+ * <p>The lease is only as good as the ZooKeeper session, and while the connection is down
+ * (SUSPENDED) nobody here can know whether the server already expired the session, deleted the node
+ * and let another instance take the number. So {@link #isValid()} turns false at SUSPENDED (and
+ * LOST) and true again only after a reconnect confirmed the node: our token, owned by our current
+ * session. The confirmation runs on the lease's own scheduler and is retried with backoff ({@value
+ * #FIRST_RETRY_MILLIS} ms doubling up to {@value #MAX_RETRY_MILLIS} ms) while ZooKeeper errors or
+ * while our node of an expired session still waits for the server to delete it (deleting it
+ * ourselves could race with another instance re-creating the number). If the node is gone it is
+ * re-created.
+ *
+ * <p>If another instance holds the number, the lease is lost for good: it stays invalid, logs an
+ * ERROR, and runs the {@link #onLostForGood} action, which deregisters this instance so that
+ * connectors stop picking it (a restart gets a fresh number).
  */
 public final class WorkerIdLease implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerIdLease.class);
+  static final long FIRST_RETRY_MILLIS = 100;
+  static final long MAX_RETRY_MILLIS = 10_000;
 
-  private final CuratorFramework zk;
-  private final String path;
+  /** Where confirmation attempts run; a ScheduledExecutorService in production. */
+  @FunctionalInterface
+  interface Scheduler {
+    void schedule(Runnable task, long delayMillis);
+  }
+
+  private enum State {
+    VALID,
+    /** Disconnected (or the session lost): waiting for a reconnect. */
+    SUSPENDED,
+    /** Reconnected: confirming or re-creating the node. */
+    CONFIRMING,
+    LOST_FOR_GOOD,
+    CLOSED
+  }
+
+  private final LeaseNode node;
   private final int workerId;
-  private final byte[] token;
-  private final ConnectionStateListener listener = this::onStateChanged;
-  private volatile boolean valid = true;
-  private volatile boolean closed;
+  private final Scheduler scheduler;
+  private final ScheduledExecutorService ownScheduler;
+  private final ConnectionStateListener listener = (client, state) -> onConnectionState(state);
+  private final CuratorFramework zk;
 
-  private WorkerIdLease(CuratorFramework zk, String path, int workerId, byte[] token) {
-    this.zk = zk;
-    this.path = path;
+  // Guarded by this. attempt identifies the current confirmation round: a suspension or a newer
+  // reconnect starts a new one, and results of older rounds are dropped.
+  private State state = State.VALID;
+  private long attempt;
+  private Runnable lostForGoodAction = () -> {};
+
+  WorkerIdLease(
+      LeaseNode node,
+      int workerId,
+      Scheduler scheduler,
+      CuratorFramework zk,
+      ScheduledExecutorService ownScheduler) {
+    this.node = node;
     this.workerId = workerId;
-    this.token = token;
+    this.scheduler = scheduler;
+    this.zk = zk;
+    this.ownScheduler = ownScheduler;
   }
 
   /**
@@ -49,15 +85,26 @@ public final class WorkerIdLease implements AutoCloseable {
       CuratorFramework zk, String basePath, int maxWorkerId, String owner) throws Exception {
     byte[] token = (owner + "/" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
     for (int n = 0; n <= maxWorkerId; n++) {
-      String path = basePath + "/" + n;
-      try {
-        zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, token);
-      } catch (KeeperException.NodeExistsException taken) {
+      ZooKeeperLeaseNode node = new ZooKeeperLeaseNode(zk, basePath + "/" + n, token);
+      if (!node.create()) {
         continue;
       }
-      WorkerIdLease lease = new WorkerIdLease(zk, path, n, token);
+      ScheduledExecutorService executor =
+          Executors.newSingleThreadScheduledExecutor(
+              runnable -> {
+                Thread thread = new Thread(runnable, "transfer-worker-id-lease");
+                thread.setDaemon(true);
+                return thread;
+              });
+      WorkerIdLease lease =
+          new WorkerIdLease(
+              node,
+              n,
+              (task, delay) -> executor.schedule(task, delay, TimeUnit.MILLISECONDS),
+              zk,
+              executor);
       zk.getConnectionStateListenable().addListener(lease.listener);
-      log.info("worker id {} leased at {} by {}", n, path, owner);
+      log.info("worker id {} leased at {} by {}", n, node.path(), owner);
       return lease;
     }
     throw new IllegalStateException(
@@ -68,72 +115,152 @@ public final class WorkerIdLease implements AutoCloseable {
     return workerId;
   }
 
-  /** False while the ZooKeeper session that holds the node may be gone. */
-  public boolean isValid() {
-    return valid && !closed;
+  /** True only while the node is known to be ours under the current session. */
+  public synchronized boolean isValid() {
+    return state == State.VALID;
   }
 
-  private void onStateChanged(CuratorFramework client, ConnectionState state) {
-    if (closed) {
+  /** True once another instance holds the number; the lease never becomes valid again. */
+  public synchronized boolean isLostForGood() {
+    return state == State.LOST_FOR_GOOD;
+  }
+
+  /**
+   * What to do when the number is lost for good (deregister from discovery); runs at once if it
+   * already is.
+   */
+  public void onLostForGood(Runnable action) {
+    boolean already;
+    synchronized (this) {
+      lostForGoodAction = action;
+      already = state == State.LOST_FOR_GOOD;
+    }
+    if (already) {
+      action.run();
+    }
+  }
+
+  /** Curator's view of the connection; called on Curator's event thread. */
+  synchronized void onConnectionState(ConnectionState connection) {
+    if (state == State.CLOSED || state == State.LOST_FOR_GOOD) {
       return;
     }
-    switch (state) {
-      case LOST -> {
-        valid = false;
-        log.warn("ZooKeeper session lost: worker id {} suspended until re-leased", workerId);
-      }
-      case RECONNECTED -> {
-        if (!valid) {
-          valid = reclaim();
+    switch (connection) {
+      case SUSPENDED, LOST, READ_ONLY -> {
+        if (state == State.VALID) {
+          log.warn(
+              "ZooKeeper connection {}: worker id {} not used until the lease is confirmed",
+              connection,
+              workerId);
         }
+        state = State.SUSPENDED;
+        attempt++;
       }
-      default -> {
-        // SUSPENDED: the session (and so the node) is still ours until LOST.
+      case CONNECTED, RECONNECTED -> {
+        state = State.CONFIRMING;
+        long round = ++attempt;
+        scheduler.schedule(() -> confirm(round, FIRST_RETRY_MILLIS), 0);
       }
+      default -> {}
     }
   }
 
-  /** Re-creates the node under the new session; false if another instance holds the number. */
-  private boolean reclaim() {
+  /** One confirmation attempt of round {@code round}; reschedules itself while undecided. */
+  private void confirm(long round, long nextDelay) {
+    if (!isCurrent(round)) {
+      return;
+    }
+    LeaseNode.Holder holder;
+    boolean created = false;
     try {
-      try {
-        zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, token);
-        log.info("worker id {} re-leased after session loss", workerId);
-        return true;
-      } catch (KeeperException.NodeExistsException exists) {
-        byte[] holder = zk.getData().forPath(path);
-        if (!Arrays.equals(holder, token)) {
-          log.error(
-              "worker id {} was taken by another instance while the session was lost; this"
-                  + " instance refuses to issue ids until restarted",
-              workerId);
-          return false;
-        }
-        // Our node from the old session, which the server has not expired yet: replace it so it
-        // does not vanish under us later.
-        zk.delete().forPath(path);
-        zk.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, token);
-        log.info("worker id {} re-leased after session loss", workerId);
-        return true;
+      holder = node.holder();
+      if (holder == LeaseNode.Holder.NONE) {
+        created = node.create();
       }
     } catch (Exception e) {
-      log.warn("could not re-lease worker id {}: {}", workerId, e.toString());
-      return false;
+      log.warn(
+          "could not confirm worker id {} (retrying in {} ms): {}",
+          workerId,
+          nextDelay,
+          e.toString());
+      retry(round, nextDelay);
+      return;
     }
+    switch (holder) {
+      case OURS -> confirmed(round, "confirmed");
+      case NONE -> {
+        if (created) {
+          confirmed(round, "re-leased");
+        } else {
+          // Someone created it between our read and our create: look again.
+          retry(round, nextDelay);
+        }
+      }
+      case OURS_STALE -> {
+        log.info(
+            "worker id {}: our node of an expired session still exists; waiting for ZooKeeper to"
+                + " delete it (retrying in {} ms)",
+            workerId,
+            nextDelay);
+        retry(round, nextDelay);
+      }
+      case OTHER -> lostForGood(round);
+    }
+  }
+
+  private synchronized boolean isCurrent(long round) {
+    return state == State.CONFIRMING && attempt == round;
+  }
+
+  private void retry(long round, long delay) {
+    long next = Math.min(delay * 2, MAX_RETRY_MILLIS);
+    scheduler.schedule(() -> confirm(round, next), delay);
+  }
+
+  private void confirmed(long round, String how) {
+    synchronized (this) {
+      if (state != State.CONFIRMING || attempt != round) {
+        return;
+      }
+      state = State.VALID;
+    }
+    log.info("worker id {} {} after reconnect; issuing ids again", workerId, how);
+  }
+
+  private void lostForGood(long round) {
+    Runnable action;
+    synchronized (this) {
+      if (state != State.CONFIRMING || attempt != round) {
+        return;
+      }
+      state = State.LOST_FOR_GOOD;
+      action = lostForGoodAction;
+    }
+    log.error(
+        "worker id {} ({}) was taken by another instance while this one was disconnected; this"
+            + " instance issues no ids any more and leaves discovery: restart it",
+        workerId,
+        node.path());
+    action.run();
   }
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    zk.getConnectionStateListenable().removeListener(listener);
-    try {
-      byte[] holder = zk.getData().forPath(path);
-      if (Arrays.equals(holder, token)) {
-        zk.delete().forPath(path);
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
       }
+      state = State.CLOSED;
+      attempt++;
+    }
+    if (zk != null) {
+      zk.getConnectionStateListenable().removeListener(listener);
+    }
+    if (ownScheduler != null) {
+      ownScheduler.shutdownNow();
+    }
+    try {
+      node.release();
     } catch (Exception e) {
       // Ephemeral: it goes with the session anyway.
     }

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,22 +21,35 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * The durable message log: {@link MessageEvent}s on one Kafka topic, keyed by conversation id so a
  * conversation stays in one partition, in order.
  *
- * <p>{@link #append} returns only after the broker acknowledged the record with acks=all (all
- * in-sync replicas have it), which is what SENT promises. The idempotent producer keeps its own
- * retries from writing duplicates; consumers still dedupe by message id, because a client retry
- * after UNAVAILABLE re-produces the same message.
+ * <p>An append counts only once the broker acknowledged the record with acks=all (all in-sync
+ * replicas have it), which is what SENT promises. The idempotent producer keeps its own retries
+ * from writing duplicates; consumers still dedupe by message id, because a client retry or a
+ * republish after an unconfirmed append re-produces the same message.
+ *
+ * <p>Time bound: the producer completes every send within {@code max.block.ms} (blocked in {@code
+ * send()} while metadata or buffer space is missing) plus {@code delivery.timeout.ms} (after {@code
+ * send()} returned). {@link #maxWait()} is that sum plus a small margin, measured from the start of
+ * the send; with the default 4 s delivery timeout it is 6.25 s, below the connector's 10 s SendChat
+ * deadline (TransferConfig checks this at startup).
  */
 public final class MessageLog implements AutoCloseable {
+  /** Slack for a callback that completes a little after the producer's own timeout. */
+  private static final long MARGIN_MILLIS = 250;
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
-  private final long waitMillis;
+  private final Duration maxWait;
 
   public MessageLog(Producer<byte[], byte[]> producer, String topic, Duration deliveryTimeout) {
     this.producer = producer;
     this.topic = topic;
-    // The producer completes every send within max.block.ms + delivery.timeout.ms; the extra
-    // second only guards against a future that is never completed.
-    this.waitMillis = deliveryTimeout.toMillis() + maxBlockMillis(deliveryTimeout) + 1_000;
+    this.maxWait = maxWait(deliveryTimeout);
+  }
+
+  /** The longest an append can take with this delivery timeout, from the start of the send. */
+  public static Duration maxWait(Duration deliveryTimeout) {
+    return Duration.ofMillis(
+        maxBlockMillis(deliveryTimeout) + deliveryTimeout.toMillis() + MARGIN_MILLIS);
   }
 
   /** A producer that writes durably: acks=all, idempotent, bounded in time. */
@@ -69,31 +82,69 @@ public final class MessageLog implements AutoCloseable {
   }
 
   /**
-   * Writes the event and waits for the broker's acknowledgement.
+   * Starts writing the event. Returns once the record is handed to the producer (blocking at most
+   * {@code max.block.ms}); the future completes when the broker acknowledged it, or fails. It
+   * always completes, within {@link #maxWait()} of this call.
+   */
+  public CompletableFuture<RecordMetadata> send(String conversationId, MessageEvent event) {
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(
+            topic, conversationId.getBytes(StandardCharsets.UTF_8), event.toByteArray());
+    CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+    try {
+      producer.send(
+          record,
+          (metadata, error) -> {
+            if (error != null) {
+              acked.completeExceptionally(error);
+            } else {
+              acked.complete(metadata);
+            }
+          });
+    } catch (KafkaException | IllegalStateException e) {
+      // send() itself throws when the producer is closed or metadata cannot be fetched in time.
+      acked.completeExceptionally(e);
+    }
+    return acked;
+  }
+
+  /**
+   * Waits for the acknowledgement of a {@link #send} until {@code deadlineNanos} ({@link
+   * System#nanoTime()} based).
+   *
+   * @throws MessageLogUnavailableException if it is not acknowledged by then
+   */
+  public static RecordMetadata await(CompletableFuture<RecordMetadata> acked, long deadlineNanos)
+      throws MessageLogUnavailableException {
+    try {
+      long left = Math.max(0, deadlineNanos - System.nanoTime());
+      return acked.get(left, TimeUnit.NANOSECONDS);
+    } catch (ExecutionException e) {
+      throw new MessageLogUnavailableException(
+          "broker did not acknowledge: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new MessageLogUnavailableException("no broker acknowledgement in time", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MessageLogUnavailableException("interrupted while waiting for the broker", e);
+    }
+  }
+
+  /**
+   * Writes the event and waits for the broker's acknowledgement, at most {@link #maxWait()}.
    *
    * @return where it was written
    * @throws MessageLogUnavailableException if it is not acknowledged in time
    */
   public RecordMetadata append(String conversationId, MessageEvent event)
       throws MessageLogUnavailableException {
-    ProducerRecord<byte[], byte[]> record =
-        new ProducerRecord<>(
-            topic, conversationId.getBytes(StandardCharsets.UTF_8), event.toByteArray());
-    try {
-      Future<RecordMetadata> ack = producer.send(record);
-      return ack.get(waitMillis, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new MessageLogUnavailableException(
-          "broker did not acknowledge: " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new MessageLogUnavailableException("no broker acknowledgement in time", e);
-    } catch (KafkaException e) {
-      // send() itself throws when metadata cannot be fetched within max.block.ms.
-      throw new MessageLogUnavailableException("broker unreachable: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new MessageLogUnavailableException("interrupted while waiting for the broker", e);
-    }
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    return await(send(conversationId, event), deadline);
+  }
+
+  /** The longest a send takes to complete, one way or the other. */
+  public Duration maxWait() {
+    return maxWait;
   }
 
   public String topic() {

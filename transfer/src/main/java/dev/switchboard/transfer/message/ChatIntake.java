@@ -11,6 +11,7 @@ import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.MessageLogUnavailableException;
 import dev.switchboard.transfer.ops.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
+import dev.switchboard.transfer.outbox.PublishedMarker;
 import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.PushPlanner;
 import dev.switchboard.transfer.sequence.Acceptance;
@@ -18,17 +19,33 @@ import dev.switchboard.transfer.sequence.MessageStore;
 import dev.switchboard.transfer.users.UserDirectory;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One chat message from a connector: validate, check the destination, apply the message policy
- * (friends, blocks), sequence (idempotently), make durable, push, answer SENT. The steps are in
- * this order because each promise depends on the one before: a refused message takes no seq and
- * never reaches Kafka, SENT means "in Kafka", and what is in Kafka always has its final id and seq.
+ * One chat message from a connector: validate, answer a resend from its original, check the
+ * destination, apply the message policy (friends, blocks), sequence, make durable, push, answer
+ * SENT. The steps are in this order because each promise depends on the one before:
+ *
+ * <ul>
+ *   <li>A resend (same sender and client_msg_id) is looked up first, so it gets its original SENT
+ *       even if the relation changed since it was accepted (an accepted message is never
+ *       "un-accepted").
+ *   <li>A refused message takes no seq and never reaches Kafka; neither does one whose caller gave
+ *       up before its seq was taken.
+ *   <li>SENT means "the broker acknowledged it". The seq is committed before the append, together
+ *       with an outbox row: if the append is not confirmed (UNAVAILABLE is answered) or this
+ *       instance dies before the acknowledgement, a republisher produces the message anyway, so a
+ *       committed seq always reaches the log, with its final id and seq.
+ * </ul>
  */
 public final class ChatIntake {
   private static final Logger log = LoggerFactory.getLogger(ChatIntake.class);
+
+  /** Left of the caller's deadline for our answer to travel back. */
+  private static final long ANSWER_HEADROOM_NANOS = 200_000_000L;
 
   private final ChatValidator validator = new ChatValidator();
   private final UserDirectory users;
@@ -36,9 +53,11 @@ public final class ChatIntake {
   private final MessageStore store;
   private final IdIssuer ids;
   private final MessageLog messageLog;
+  private final PublishedMarker marker;
   private final PushDispatcher push;
   private final TransferMetrics metrics;
   private final Clock clock;
+  private final IntakeHook hook;
   private final RateLimitedLog outages = new RateLimitedLog(log, 10_000);
 
   public ChatIntake(
@@ -47,31 +66,44 @@ public final class ChatIntake {
       MessageStore store,
       IdIssuer ids,
       MessageLog messageLog,
+      PublishedMarker marker,
       PushDispatcher push,
       TransferMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      IntakeHook hook) {
     this.users = users;
     this.policy = policy;
     this.store = store;
     this.ids = ids;
     this.messageLog = messageLog;
+    this.marker = marker;
     this.push = push;
     this.metrics = metrics;
     this.clock = clock;
+    this.hook = hook;
   }
 
   /**
+   * @param caller who waits for the answer; nothing is sequenced once it is gone
    * @throws dev.switchboard.transfer.ids.IdUnavailableException if no id can be issued (INTERNAL)
    * @throws dev.switchboard.transfer.db.StoreFailureException on unexpected database errors
    */
-  public ChatOutcome send(ChatMsg msg) {
+  public ChatOutcome send(ChatMsg msg, Caller caller) {
     ChatValidator.Checked checked = validator.check(msg);
     if (checked.refusal() != null) {
       return refused(checked.refusal());
     }
+    if (caller.gone()) {
+      return abandoned();
+    }
     ChatMsg normalized = checked.message();
     Acceptance acceptance;
     try {
+      Optional<Acceptance> original =
+          store.findBySender(normalized.getFromId(), normalized.getClientMsgId());
+      if (original.isPresent()) {
+        return confirm(original.get(), caller);
+      }
       if (!users.exists(normalized.getDestId())) {
         return refused(Refusal.unknownDestination(normalized.getDestId()));
       }
@@ -80,25 +112,50 @@ public final class ChatIntake {
       if (forbidden.isPresent()) {
         return refused(forbidden.get());
       }
-      acceptance = store.accept(normalized, ids.nextId(), clock.millis());
+      // The last moment to notice that nobody waits any more: after it a seq is taken for good.
+      if (caller.gone()) {
+        return abandoned();
+      }
+      acceptance = store.accept(normalized, ids, clock.millis());
     } catch (StoreUnavailableException e) {
       outages.warn("database unavailable: {}", e.getMessage());
-      return refused(Refusal.unavailable(Refusal.NOT_STORED));
+      return refused(Refusal.unavailable(Refusal.NOT_CONFIRMED));
     }
+    if (!acceptance.duplicate()) {
+      hook.afterCommit(acceptance.message());
+    }
+    return confirm(acceptance, caller);
+  }
+
+  /** Makes sure the accepted message is in Kafka, pushes it and answers SENT. */
+  private ChatOutcome confirm(Acceptance acceptance, Caller caller) {
     ChatMsg accepted = acceptance.message();
-    // A duplicate is produced again too: its first attempt may have failed after the commit, and
-    // consumers drop a record whose id they already have.
-    try {
-      messageLog.append(accepted.getConversationId(), chatEvent(accepted));
-    } catch (MessageLogUnavailableException e) {
-      metrics.kafkaFailure();
-      outages.warn(
-          "message {} ({} seq {}) not acknowledged by Kafka: {}",
-          accepted.getId(),
-          accepted.getConversationId(),
-          accepted.getSeq(),
-          e.getMessage());
-      return refused(Refusal.unavailable(Refusal.NOT_STORED));
+    // A duplicate whose first append is unconfirmed is produced again too (consumers drop a
+    // record whose id they already have); one known to be in Kafka is not.
+    if (!acceptance.published()) {
+      long started = System.nanoTime();
+      long answerBy = started + messageLog.maxWait().toNanos();
+      long callerLeft = caller.nanosLeft();
+      if (callerLeft != Long.MAX_VALUE) {
+        answerBy = Math.min(answerBy, started + callerLeft - ANSWER_HEADROOM_NANOS);
+      }
+      CompletableFuture<RecordMetadata> acked =
+          messageLog.send(accepted.getConversationId(), chatEvent(accepted));
+      // Marked on the acknowledgement itself, so one that arrives after we stopped waiting still
+      // takes the message out of the outbox.
+      acked.thenRun(() -> marker.published(accepted.getId()));
+      try {
+        MessageLog.await(acked, answerBy);
+      } catch (MessageLogUnavailableException e) {
+        metrics.kafkaFailure();
+        outages.warn(
+            "message {} ({} seq {}) not acknowledged by Kafka yet, left to the outbox: {}",
+            accepted.getId(),
+            accepted.getConversationId(),
+            accepted.getSeq(),
+            e.getMessage());
+        return refused(Refusal.unavailable(Refusal.NOT_CONFIRMED));
+      }
     }
     if (acceptance.duplicate()) {
       metrics.duplicate();
@@ -142,5 +199,10 @@ public final class ChatIntake {
   private ChatOutcome refused(Refusal refusal) {
     metrics.refused(refusal.code());
     return new ChatOutcome.Refused(refusal);
+  }
+
+  private ChatOutcome abandoned() {
+    metrics.abandoned();
+    return new ChatOutcome.Abandoned();
   }
 }

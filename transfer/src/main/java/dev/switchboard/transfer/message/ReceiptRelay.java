@@ -1,7 +1,10 @@
 package dev.switchboard.transfer.message;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.Frame;
+import dev.switchboard.proto.MsgType;
 import dev.switchboard.proto.internal.MessageEvent;
 import dev.switchboard.transfer.db.StoreUnavailableException;
 import dev.switchboard.transfer.ids.IdIssuer;
@@ -13,6 +16,7 @@ import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.Recipient;
 import dev.switchboard.transfer.users.UserDirectory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -24,10 +28,38 @@ import org.slf4j.LoggerFactory;
  * users of whom one blocked the other are refused (BLOCKED) and go nowhere.
  *
  * <p>Receipts need no idempotency table: applying one twice is harmless (cursors only move forward,
- * consumers dedupe by receipt id where they care).
+ * consumers dedupe by receipt id where they care). A retried SendAck (the connector did not get our
+ * answer) would still store a second receipt with a new id, so each instance remembers the receipts
+ * it relayed during the last {@link #RECENT_WINDOW} (at most {@value #RECENT_MAX}) and answers a
+ * repeat as done without storing it again. Best effort by design: a retry that reaches another
+ * instance, or arrives after the window, is stored twice; offline-store dedupes durable duplicates.
  */
 public final class ReceiptRelay {
   private static final Logger log = LoggerFactory.getLogger(ReceiptRelay.class);
+
+  /** Connector retries happen within seconds; this covers them with room to spare. */
+  static final Duration RECENT_WINDOW = Duration.ofSeconds(60);
+
+  static final int RECENT_MAX = 100_000;
+
+  /**
+   * What makes two receipts the same: a retry repeats every field; a new watermark or read position
+   * is a new receipt.
+   */
+  private record ReceiptKey(
+      long fromId, long ackMsgId, MsgType msgType, long seq, long deliveredThroughSeq) {
+    static ReceiptKey of(AckMsg ack) {
+      return new ReceiptKey(
+          ack.getFromId(),
+          ack.getAckMsgId(),
+          ack.getMsgType(),
+          ack.getSeq(),
+          ack.getDeliveredThroughSeq());
+    }
+  }
+
+  private final Cache<ReceiptKey, Boolean> recent =
+      Caffeine.newBuilder().maximumSize(RECENT_MAX).expireAfterWrite(RECENT_WINDOW).build();
 
   private final AckValidator validator = new AckValidator();
   private final UserDirectory users;
@@ -73,7 +105,12 @@ public final class ReceiptRelay {
         return refused(forbidden.get());
       }
     } catch (StoreUnavailableException e) {
-      return refused(Refusal.unavailable("receipt not stored, retry"));
+      return refused(Refusal.unavailable(Refusal.RECEIPT_NOT_CONFIRMED));
+    }
+    ReceiptKey key = ReceiptKey.of(ack);
+    if (recent.getIfPresent(key) != null) {
+      metrics.receiptDuplicate();
+      return Optional.empty();
     }
     AckMsg receipt = ack.toBuilder().setId(ids.nextId()).setSentAtMs(clock.millis()).build();
     try {
@@ -86,8 +123,10 @@ public final class ReceiptRelay {
           receipt.getId(),
           receipt.getAckMsgId(),
           e.getMessage());
-      return refused(Refusal.unavailable("receipt not stored, retry"));
+      return refused(Refusal.unavailable(Refusal.RECEIPT_NOT_CONFIRMED));
     }
+    // Only once it is durable: a retry after a failure must be stored.
+    recent.put(key, Boolean.TRUE);
     metrics.receipt();
     push.push(
         receipt.getConversationId(),

@@ -4,7 +4,16 @@ import dev.switchboard.proto.ErrorCode;
 
 /** An expected refusal, answered as an Error value (never as a gRPC status). */
 public record Refusal(ErrorCode code, String message) {
-  public static final String NOT_STORED = "message not stored, retry with the same client_msg_id";
+  /**
+   * A message whose durability is not confirmed: it may not be stored at all (database down) or be
+   * sequenced but not acknowledged by Kafka yet (then the outbox publishes it anyway). Either way
+   * the retry with the same client_msg_id gets the one SENT, never a second message.
+   */
+  public static final String NOT_CONFIRMED =
+      "not confirmed durable yet; retry with the same client_msg_id";
+
+  /** The receipt counterpart of {@link #NOT_CONFIRMED}; receipts have no outbox. */
+  public static final String RECEIPT_NOT_CONFIRMED = "receipt not confirmed durable yet; retry";
 
   public static Refusal invalid(String message) {
     return new Refusal(ErrorCode.INVALID_MESSAGE, message);

@@ -4,11 +4,13 @@ import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.transfer.relations.RelationCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /** The meters of a transfer instance, registered once. */
 public final class TransferMetrics {
@@ -21,6 +23,11 @@ public final class TransferMetrics {
   private final Counter pushesDropped;
   private final Counter presencePublished;
   private final Counter presenceAnnounced;
+  private final Counter abandoned;
+  private final Counter rejected;
+  private final Counter receiptDuplicates;
+  private final Counter republished;
+  private final Counter marksDropped;
   private final MeterRegistry registry;
   private final Map<ErrorCode, Counter> refused = new EnumMap<>(ErrorCode.class);
   private final Timer sendChatLatency;
@@ -63,6 +70,27 @@ public final class TransferMetrics {
     presenceAnnounced =
         Counter.builder("transfer.presence.announced")
             .description("Users that came online or went offline with friends to tell")
+            .register(registry);
+    abandoned =
+        Counter.builder("transfer.calls.abandoned")
+            .description("SendChats skipped because the caller cancelled or its deadline passed")
+            .register(registry);
+    rejected =
+        Counter.builder("transfer.calls.rejected")
+            .description("Calls refused with RESOURCE_EXHAUSTED: handler threads and queue full")
+            .register(registry);
+    receiptDuplicates =
+        Counter.builder("transfer.receipts.duplicates")
+            .description("Repeated SendAcks answered without storing the receipt again")
+            .register(registry);
+    republished =
+        Counter.builder("transfer.outbox.republished")
+            .description(
+                "Messages re-produced from the outbox because their append was unconfirmed")
+            .register(registry);
+    marksDropped =
+        Counter.builder("transfer.outbox.marks.dropped")
+            .description("Published marks not written (the outbox republishes those messages)")
             .register(registry);
     for (ErrorCode code : ErrorCode.values()) {
       if (code != ErrorCode.UNRECOGNIZED && code != ErrorCode.ERROR_CODE_UNSPECIFIED) {
@@ -134,6 +162,37 @@ public final class TransferMetrics {
         .description("Pairs dropped from the relation cache by InvalidateRelations")
         .register(registry);
     CaffeineCacheMetrics.monitor(registry, relations.cache(), "relations");
+  }
+
+  public void abandoned() {
+    abandoned.increment();
+  }
+
+  public void callRejected() {
+    rejected.increment();
+  }
+
+  public void receiptDuplicate() {
+    receiptDuplicates.increment();
+  }
+
+  public void republished(int count) {
+    republished.increment(count);
+  }
+
+  public void outboxMarkDropped() {
+    marksDropped.increment();
+  }
+
+  public void outboxMarkDropped(int count) {
+    marksDropped.increment(count);
+  }
+
+  /** Acknowledged messages waiting for their published mark. */
+  public void monitorOutbox(IntSupplier pendingMarks) {
+    Gauge.builder("transfer.outbox.marks.pending", pendingMarks, IntSupplier::getAsInt)
+        .description("Acknowledged messages whose published mark is not written yet")
+        .register(registry);
   }
 
   public void refused(ErrorCode code) {

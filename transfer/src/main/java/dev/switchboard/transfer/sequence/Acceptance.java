@@ -7,5 +7,7 @@ import dev.switchboard.proto.ChatMsg;
  *
  * @param message with id, seq and sent_at_ms set; for a duplicate, exactly the original
  * @param duplicate true if (from_id, client_msg_id) had been accepted before
+ * @param published true if the broker is known to have acknowledged it (accepted_message
+ *     .published_at_ms is set); false for a new message and for one whose append is unconfirmed
  */
-public record Acceptance(ChatMsg message, boolean duplicate) {}
+public record Acceptance(ChatMsg message, boolean duplicate, boolean published) {}

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.transfer.db.SqlErrors;
 import dev.switchboard.transfer.db.StoreFailureException;
+import dev.switchboard.transfer.ids.IdIssuer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Idempotency and sequencing in one MySQL transaction per message (tables in
- * db/migration/transfer/V1__accepted_message.sql).
+ * db/migration/transfer/V1__accepted_message.sql and V2__outbox_and_members.sql).
  *
  * <p>Why MySQL and not Redis INCR: the seq and the idempotency row must commit or vanish together,
  * otherwise a crash between them leaves a gap (seq taken, message lost) or a second seq for a
@@ -23,18 +24,25 @@ import org.slf4j.LoggerFactory;
  * atomic upsert (its row lock orders concurrent senders of one conversation, across all transfer
  * instances), and a rollback returns the seq.
  *
- * <p>Concurrent resends of one client_msg_id: both miss the lookup, one commits first, the other's
- * insert hits UNIQUE(sender_id, client_msg_id), rolls back (returning its seq) and answers from the
- * winner's row.
+ * <p>The same transaction also writes the outbox row ({@code unpublished_message}): a committed seq
+ * whose Kafka append is never confirmed (broker down, instance killed before the ack, client never
+ * retries) is found and re-produced by a republisher, so no seq stays a hole in the log. And when
+ * it allocates a conversation's first seq it records both members ({@code conversation_member}),
+ * which offline-store reads to sync conversations it has not stored yet.
+ *
+ * <p>Concurrent resends of one client_msg_id: both miss {@link #findBySender}, one commits first,
+ * the other's insert hits UNIQUE(sender_id, client_msg_id), rolls back (returning its seq) and
+ * answers from the winner's row. An insert that collides on the msg_id primary key instead (two
+ * issuers with the same worker id) is retried with a freshly drawn id, never the same one.
  */
 public final class MessageStore {
   private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
 
-  /** Deadlocks and lock wait timeouts are retried this often before giving up. */
+  /** Deadlocks, lock wait timeouts and id collisions are retried this often before giving up. */
   private static final int MAX_ATTEMPTS = 5;
 
   private static final String FIND_BY_SENDER =
-      "SELECT msg FROM accepted_message WHERE sender_id = ? AND client_msg_id = ?";
+      "SELECT msg, published_at_ms FROM accepted_message WHERE sender_id = ? AND client_msg_id = ?";
   private static final String BUMP_SEQ =
       "INSERT INTO conversation_seq (conversation_id, last_seq) VALUES (?, 1)"
           + " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1";
@@ -46,6 +54,10 @@ public final class MessageStore {
       "INSERT INTO accepted_message"
           + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_UNPUBLISHED =
+      "INSERT INTO unpublished_message (msg_id, sent_at_ms) VALUES (?, ?)";
+  private static final String INSERT_MEMBERS =
+      "INSERT IGNORE INTO conversation_member (user_id, conversation_id) VALUES (?, ?), (?, ?)";
 
   private final DataSource dataSource;
 
@@ -54,26 +66,31 @@ public final class MessageStore {
   }
 
   /**
-   * Accepts a normalized message (from_id, client_msg_id and conversation_id set), or returns the
-   * original if this sender used the client_msg_id before.
+   * Accepts a normalized message (from_id, dest_id, client_msg_id and conversation_id set) with a
+   * new id and the conversation's next seq, or returns the original if this sender used the
+   * client_msg_id before (a race with a concurrent resend).
    *
-   * @param id the message id to use if the message is new
+   * @param ids draws the message id; drawn again if an id is already taken
    * @param sentAtMs the acceptance time to use if the message is new
    * @throws dev.switchboard.transfer.db.StoreUnavailableException if the database is unreachable
+   * @throws dev.switchboard.transfer.ids.IdUnavailableException if no id can be issued
    * @throws StoreFailureException on any other database error
    */
-  public Acceptance accept(ChatMsg msg, long id, long sentAtMs) {
+  public Acceptance accept(ChatMsg msg, IdIssuer ids, long sentAtMs) {
     SQLException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      long id = ids.nextId();
       try {
         Optional<Acceptance> done = tryAccept(msg, id, sentAtMs);
         if (done.isPresent()) {
           return done.get();
         }
-        // A unique conflict on (conversation_id, seq) without a winner row for our client_msg_id
-        // cannot happen while every writer goes through the counter; retry rather than fail.
+        // A unique conflict without a winner row for our client_msg_id: the msg_id was taken
+        // (worker id shared by mistake) or (conversation_id, seq) was, which cannot happen while
+        // every writer goes through the counter. Either way retry, with a new id.
         log.warn(
-            "seq conflict without a duplicate for sender {} client_msg_id {}; retrying",
+            "msg_id {} or seq already taken (sender {} client_msg_id {}); retrying with a new id",
+            id,
             msg.getFromId(),
             msg.getClientMsgId());
       } catch (SQLException e) {
@@ -87,21 +104,20 @@ public final class MessageStore {
     throw new StoreFailureException("accepting a message failed " + MAX_ATTEMPTS + " times", last);
   }
 
-  /** Empty only if the insert collided on (conversation_id, seq) without a duplicate to answer. */
+  /** Empty only if the insert collided on a unique key without a duplicate to answer. */
   private Optional<Acceptance> tryAccept(ChatMsg msg, long id, long sentAtMs) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        Optional<ChatMsg> original = find(connection, msg.getFromId(), msg.getClientMsgId());
-        if (original.isPresent()) {
-          connection.commit();
-          return Optional.of(new Acceptance(original.get(), true));
-        }
         long seq = nextSeq(connection, msg.getConversationId());
         ChatMsg accepted = msg.toBuilder().setId(id).setSeq(seq).setSentAtMs(sentAtMs).build();
         insert(connection, accepted);
+        insertUnpublished(connection, accepted);
+        if (seq == 1) {
+          insertMembers(connection, accepted);
+        }
         connection.commit();
-        return Optional.of(new Acceptance(accepted, false));
+        return Optional.of(new Acceptance(accepted, false, false));
       } catch (SQLException e) {
         rollbackQuietly(connection);
         if (!SqlErrors.isDuplicateKey(e)) {
@@ -109,14 +125,17 @@ public final class MessageStore {
         }
         // Lost the race to a concurrent resend: the rollback returned our seq; answer the winner.
         connection.setAutoCommit(true);
-        return find(connection, msg.getFromId(), msg.getClientMsgId())
-            .map(winner -> new Acceptance(winner, true));
+        return find(connection, msg.getFromId(), msg.getClientMsgId());
       }
     }
   }
 
-  /** The accepted message of this sender with this client_msg_id, if any. */
-  public Optional<ChatMsg> findBySender(long senderId, String clientMsgId) {
+  /**
+   * The accepted message of this sender with this client_msg_id, if any, as a duplicate.
+   *
+   * @throws dev.switchboard.transfer.db.StoreUnavailableException if the database is unreachable
+   */
+  public Optional<Acceptance> findBySender(long senderId, String clientMsgId) {
     try (Connection connection = dataSource.getConnection()) {
       return find(connection, senderId, clientMsgId);
     } catch (SQLException e) {
@@ -124,7 +143,7 @@ public final class MessageStore {
     }
   }
 
-  private static Optional<ChatMsg> find(Connection connection, long senderId, String clientMsgId)
+  private static Optional<Acceptance> find(Connection connection, long senderId, String clientMsgId)
       throws SQLException {
     try (PreparedStatement select = connection.prepareStatement(FIND_BY_SENDER)) {
       select.setLong(1, senderId);
@@ -133,7 +152,10 @@ public final class MessageStore {
         if (!rows.next()) {
           return Optional.empty();
         }
-        return Optional.of(parse(rows.getBytes(1)));
+        ChatMsg original = parse(rows.getBytes(1));
+        rows.getLong(2);
+        boolean published = !rows.wasNull();
+        return Optional.of(new Acceptance(original, true, published));
       }
     }
   }
@@ -163,6 +185,26 @@ public final class MessageStore {
       insert.setLong(5, accepted.getSeq());
       insert.setLong(6, accepted.getSentAtMs());
       insert.setBytes(7, accepted.toByteArray());
+      insert.executeUpdate();
+    }
+  }
+
+  private static void insertUnpublished(Connection connection, ChatMsg accepted)
+      throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_UNPUBLISHED)) {
+      insert.setLong(1, accepted.getId());
+      insert.setLong(2, accepted.getSentAtMs());
+      insert.executeUpdate();
+    }
+  }
+
+  /** Both members; for a note to oneself the two rows are one, and IGNORE keeps it one. */
+  private static void insertMembers(Connection connection, ChatMsg accepted) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_MEMBERS)) {
+      insert.setLong(1, accepted.getFromId());
+      insert.setString(2, accepted.getConversationId());
+      insert.setLong(3, accepted.getDestId());
+      insert.setString(4, accepted.getConversationId());
       insert.executeUpdate();
     }
   }

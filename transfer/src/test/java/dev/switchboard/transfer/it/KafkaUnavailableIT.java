@@ -57,7 +57,7 @@ class KafkaUnavailableIT {
       assertThat(first.hasSent()).as("%s", first).isFalse();
       assertThat(first.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
       assertThat(first.getError().getMessage())
-          .isEqualTo("message not stored, retry with the same client_msg_id");
+          .isEqualTo("not confirmed durable yet; retry with the same client_msg_id");
       assertThat(first.getError().getClientMsgId()).isEqualTo("c-1");
 
       SendChatResponse retry = broken.send(text(1, 2, "c-1"));

@@ -213,6 +213,26 @@ class MessagePolicyIT {
   }
 
   @Test
+  void retryOfAnAcceptedMessage_getsItsOriginalSent_evenAfterABlock() throws Exception {
+    long[] u = newUsers();
+    db.befriend(u[0], u[1]);
+    SendChatResponse first = friendsOnly.send(text(u[0], u[1], "accepted-then-blocked"));
+    assertThat(first.hasSent()).as("%s", first).isTrue();
+
+    // The SENT answer was lost; meanwhile the recipient blocked the sender.
+    db.block(u[1], u[0]);
+    friendsOnly.invalidate(u[0], u[1]);
+
+    SendChatResponse retry = friendsOnly.send(text(u[0], u[1], "accepted-then-blocked"));
+    assertThat(retry.hasSent()).as("%s", retry).isTrue();
+    assertThat(retry.getSent()).isEqualTo(first.getSent());
+    // A new message is refused.
+    assertThat(friendsOnly.send(text(u[0], u[1], "new-after-block")).getError().getCode())
+        .isEqualTo(ErrorCode.BLOCKED);
+    assertThat(storedFrom(u[0])).isOne();
+  }
+
+  @Test
   void invalidateRelations_withAnInvalidPair_isInvalidArgument() {
     assertThatThrownBy(
             () ->

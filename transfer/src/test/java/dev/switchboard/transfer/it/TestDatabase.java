@@ -1,6 +1,8 @@
 package dev.switchboard.transfer.it;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.switchboard.devkit.EmbeddedMariaDb;
+import dev.switchboard.transfer.db.Databases;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,6 +26,13 @@ final class TestDatabase {
   static TestDatabase create(EmbeddedMariaDb mariaDb, String prefix) {
     String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     return new TestDatabase(mariaDb.jdbcUrl(name), mariaDb.user(), mariaDb.password());
+  }
+
+  /** A pool on this database with transfer's migrations applied, as a TransferServer has. */
+  HikariDataSource migratedPool() {
+    HikariDataSource pool = Databases.pool(url, user, password, 8, "test-" + UUID.randomUUID());
+    Databases.migrate(pool);
+    return pool;
   }
 
   Connection connect() throws SQLException {

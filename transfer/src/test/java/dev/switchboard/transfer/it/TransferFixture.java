@@ -12,6 +12,7 @@ import dev.switchboard.proto.internal.TransferGrpc;
 import dev.switchboard.proto.internal.UserPair;
 import dev.switchboard.transfer.TransferConfig;
 import dev.switchboard.transfer.TransferServer;
+import dev.switchboard.transfer.message.IntakeHook;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
@@ -55,7 +56,11 @@ final class TransferFixture implements AutoCloseable {
   }
 
   static TransferFixture start(Map<String, String> env) throws Exception {
-    TransferServer server = new TransferServer(TransferConfig.fromEnv(Env.of(env)));
+    return start(env, IntakeHook.NONE);
+  }
+
+  static TransferFixture start(Map<String, String> env, IntakeHook hook) throws Exception {
+    TransferServer server = new TransferServer(TransferConfig.fromEnv(Env.of(env)), hook);
     server.start();
     return new TransferFixture(server);
   }

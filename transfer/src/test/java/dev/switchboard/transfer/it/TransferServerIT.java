@@ -275,10 +275,34 @@ class TransferServerIT {
                 "resend-1"))
         .isEqualTo(1);
     // The resend took no seq: the next message follows directly.
-    assertThat(first.send(text(u[1], u[0], "reply", "yo")).getSent().getSeq()).isEqualTo(2);
-    // Produced again (consumers dedupe by id), always with the original content.
-    List<ChatMsg> logged = topic.awaitChats(m -> m.getId() == original.getAckMsgId(), 2);
-    assertThat(logged).allSatisfy(m -> assertThat(m.getMsgBody()).isEqualTo("hi"));
+    AckMsg reply = first.send(text(u[1], u[0], "reply", "yo")).getSent();
+    assertThat(reply.getSeq()).isEqualTo(2);
+    // Produced again only while its first append was not yet marked published (consumers dedupe
+    // by id), and always with the original content.
+    topic.awaitChats(m -> m.getId() == reply.getAckMsgId(), 1);
+    List<ChatMsg> logged = topic.chats(m -> m.getId() == original.getAckMsgId());
+    assertThat(logged).isNotEmpty().allSatisfy(m -> assertThat(m.getMsgBody()).isEqualTo("hi"));
+  }
+
+  @Test
+  void resendOfAMessageKnownPublished_isAnsweredWithoutProducingItAgain() throws Exception {
+    long[] u = newUsers();
+    AckMsg original = first.send(text(u[0], u[1], "published-1", "hi")).getSent();
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(
+            () ->
+                db.count(
+                        "SELECT COUNT(*) FROM accepted_message"
+                            + " WHERE msg_id = ? AND published_at_ms IS NOT NULL",
+                        original.getAckMsgId())
+                    == 1);
+
+    assertThat(second.send(text(u[0], u[1], "published-1", "hi")).getSent()).isEqualTo(original);
+
+    AckMsg next = first.send(text(u[0], u[1], "published-2", "next")).getSent();
+    topic.awaitChats(m -> m.getId() == next.getAckMsgId(), 1);
+    assertThat(topic.chats(m -> m.getId() == original.getAckMsgId())).hasSize(1);
   }
 
   @Test
@@ -398,6 +422,35 @@ class TransferServerIT {
     assertThat(receipt.getMsgType()).isEqualTo(MsgType.READ);
     assertThat(receipt.getSeq()).isEqualTo(sent.getSeq());
     assertThat(receipt.getSentAtMs()).isPositive();
+  }
+
+  @Test
+  void retriedReceipt_isStoredOnce() {
+    long[] u = newUsers();
+    AckMsg sent = first.send(text(u[0], u[1], "ack-twice", "hi")).getSent();
+    AckMsg delivered =
+        AckMsg.newBuilder()
+            .setMsgType(MsgType.DELIVERED)
+            .setFromId(u[1])
+            .setDestId(u[0])
+            .setAckMsgId(sent.getAckMsgId())
+            .setClientMsgId("ack-twice")
+            .setConversationId(sent.getConversationId())
+            .setSeq(sent.getSeq())
+            .setDeliveredThroughSeq(sent.getSeq())
+            .build();
+
+    // The connector did not get the first answer and retries the same SendAck.
+    assertThat(first.sendAck(delivered).hasError()).isFalse();
+    assertThat(first.sendAck(delivered).hasError()).isFalse();
+
+    // A later record of the same conversation (same partition) is read after both receipts.
+    AckMsg after = first.send(text(u[0], u[1], "after-acks", "x")).getSent();
+    topic.awaitChats(m -> m.getId() == after.getAckMsgId(), 1);
+    assertThat(
+            topic.acks(
+                a -> a.getAckMsgId() == sent.getAckMsgId() && a.getMsgType() == MsgType.DELIVERED))
+        .hasSize(1);
   }
 
   @Test
