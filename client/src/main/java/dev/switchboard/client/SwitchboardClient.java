@@ -26,7 +26,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +104,7 @@ public final class SwitchboardClient implements AutoCloseable {
   // Confined to `loop`.
   private final InboundSequencer sequencer;
   private final RecentIds seenReceipts;
+  private final Set<String> seenReceiptFacts;
   private final PendingSends pending;
   private final SyncDriver sync;
   private final Reconnector reconnector;
@@ -177,6 +180,7 @@ public final class SwitchboardClient implements AutoCloseable {
             InstantSource.system(),
             new SyncOnGap());
     this.seenReceipts = new RecentIds(config.dedupCapacity());
+    this.seenReceiptFacts = boundedSet(config.dedupCapacity());
     this.pending = new PendingSends(loop, config.requestTimeout(), this::complete, this::fail);
     TaskScheduler scheduler = TaskScheduler.on(loop);
     this.sync =
@@ -606,11 +610,20 @@ public final class SwitchboardClient implements AutoCloseable {
       onSent(requestId, ack);
       return;
     }
-    if (!seenReceipts.add(ack.getId())) {
+    if (!seenReceipts.add(ack.getId()) || !seenReceiptFacts.add(receiptFact(ack))) {
+      // The same fact again: a redelivered receipt, or a peer device repeating its DELIVERED to
+      // carry a newer watermark. The application hears each fact once.
       log.debug("duplicate receipt {} ignored", ack.getId());
       return;
     }
     dispatch(() -> listener.onReceipt(ack));
+  }
+
+  /** What a receipt tells, independent of its id: who received or read what. */
+  private static String receiptFact(AckMsg ack) {
+    return ack.getMsgType() == MsgType.READ
+        ? "R:" + ack.getFromId() + ":" + ack.getConversationId() + ":" + ack.getSeq()
+        : "D:" + ack.getFromId() + ":" + ack.getAckMsgId();
   }
 
   private void onSent(long requestId, AckMsg ack) {
@@ -898,5 +911,16 @@ public final class SwitchboardClient implements AutoCloseable {
     public void gaveUp(Throwable cause) {
       dispatch(() -> listener.onReconnectFailed(cause));
     }
+  }
+
+  /** A set that forgets its oldest entries beyond {@code capacity}; used on the loop only. */
+  private static Set<String> boundedSet(int capacity) {
+    return Collections.newSetFromMap(
+        new LinkedHashMap<>() {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > capacity;
+          }
+        });
   }
 }

@@ -396,6 +396,39 @@ class SwitchboardClientTest {
   }
 
   @Test
+  void theSameDeliveryUnderANewReceiptId_reachesTheListenerOnce() throws Exception {
+    connected();
+    for (long receiptId : new long[] {9101, 9102}) {
+      // A peer device repeats its DELIVERED to carry a newer watermark: a new receipt id.
+      connector.send(
+          Frame.newBuilder()
+              .setAckMsg(
+                  AckMsg.newBuilder()
+                      .setId(receiptId)
+                      .setMsgType(MsgType.DELIVERED)
+                      .setFromId(BOB)
+                      .setAckMsgId(556)
+                      .setConversationId(CONV)
+                      .setSeq(2)
+                      .setDeliveredThroughSeq(receiptId - 9100))
+              .build());
+    }
+    connector.send(
+        Frame.newBuilder()
+            .setAckMsg(
+                AckMsg.newBuilder()
+                    .setId(9103)
+                    .setMsgType(MsgType.READ)
+                    .setFromId(BOB)
+                    .setConversationId(CONV)
+                    .setSeq(2))
+            .build());
+
+    await().atMost(WAIT).until(() -> listener.receipts.size() == 2);
+    assertThat(listener.receipts).extracting(AckMsg::getId).containsExactly(9101L, 9103L);
+  }
+
+  @Test
   void errorNotTiedToASend_goesToTheListener() throws Exception {
     connected();
     connector.send(
