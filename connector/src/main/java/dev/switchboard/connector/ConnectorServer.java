@@ -306,6 +306,38 @@ public final class ConnectorServer implements AutoCloseable {
     log.info("connector {} stopped", config.id());
   }
 
+  /**
+   * For fault tests: stops as if the process were killed (kill -9). No client is told anything (no
+   * Kick): the client connections just close; the gRPC server stops at once, failing calls in
+   * flight; no route renewal runs again, and the clients' routes are not withdrawn first (the
+   * ZooKeeper, user-status and transfer clients are closed before the connections, so a withdrawal
+   * after the close cannot get out, just as in a dead process). The ZooKeeper registration
+   * disappears at once, as ZooKeeper would notice after its session timeout, so that fault tests
+   * need not wait for it. Idempotent; {@link #close()} afterwards does nothing.
+   */
+  public synchronized void crash() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.warn("connector {} crashing (fault test): connections dropped without a Kick", config.id());
+    quietly("stopping route renewals", () -> closeIfOpen(renewer));
+    if (grpcServer != null) {
+      quietly("stopping gRPC", grpcServer::shutdownNow);
+    }
+    while (!toClose.isEmpty()) {
+      AutoCloseable next = toClose.pop();
+      quietly("closing " + next, next::close);
+    }
+    if (clientServer != null) {
+      quietly("dropping client connections", () -> clientServer.close(Duration.ofSeconds(5)));
+    }
+    if (metricsEndpoint != null) {
+      quietly("stopping metrics", metricsEndpoint::close);
+    }
+    log.warn("connector {} crashed (fault test)", config.id());
+  }
+
   private static void closeIfOpen(AutoCloseable closeable) throws Exception {
     if (closeable != null) {
       closeable.close();
