@@ -279,7 +279,9 @@ class SwitchboardClientSyncTest {
     assertThat(ack.getSyncReq().getAckOnly()).isTrue();
     assertThat(ack.getSyncReq().getReceiptsThroughId()).isEqualTo(9002);
     connector.send(Frame.newBuilder().setAckMsg(receipt(9001, MsgType.DELIVERED)).build());
-    connector.send(Frame.newBuilder().setAckMsg(receipt(9003, MsgType.READ)).build());
+    // A new fact (read further), not the page's READ again.
+    connector.send(
+        Frame.newBuilder().setAckMsg(receipt(9003, MsgType.READ).toBuilder().setSeq(2)).build());
 
     await().atMost(WAIT).until(() -> listener.receipts.size() == 3);
     assertThat(listener.receipts).extracting(AckMsg::getId).containsExactly(9001L, 9002L, 9003L);
