@@ -40,6 +40,28 @@ class UsersControllerTest extends WebSliceTest {
   }
 
   @Test
+  void databaseOutOfConnections_is503WithRetryAfter_notA500() {
+    given(users.register(any(), any(), any()))
+        .willThrow(
+            new org.springframework.jdbc.CannotGetJdbcConnectionException(
+                "Failed to obtain JDBC Connection"));
+
+    assertThat(
+            mvc.post()
+                .uri("/api/v1/users")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(
+                    """
+                    {"username":"alice","password":"password123"}"""))
+        .hasStatus(HttpStatus.SERVICE_UNAVAILABLE)
+        .hasHeader(HttpHeaders.RETRY_AFTER, "1")
+        .bodyJson()
+        .isLenientlyEqualTo(
+            """
+            {"status":503,"code":"dependency-unavailable"}""");
+  }
+
+  @Test
   void registerWithTakenName_is409UsernameTaken() {
     given(users.register(any(), any(), any()))
         .willReturn(new RegistrationResult.UsernameTaken("alice"));

@@ -11,6 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -71,6 +74,20 @@ public class ProblemAdvice extends ResponseEntityExceptionHandler {
     headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
     return respond(
         problem(ProblemCode.DEPENDENCY_UNAVAILABLE, e.dependency() + " is unavailable, try again"),
+        headers);
+  }
+
+  /**
+   * The database is out of reach or out of connections (e.g. a registration burst exhausting the
+   * pool): the request may succeed shortly, so 503 with Retry-After rather than a 500.
+   */
+  @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class})
+  ResponseEntity<ProblemDetail> onDatabaseUnavailable(DataAccessException e) {
+    log.warn("answering 503, database unavailable: {}", e.getMessage());
+    HttpHeaders headers = new HttpHeaders();
+    headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    return respond(
+        problem(ProblemCode.DEPENDENCY_UNAVAILABLE, "the database is unavailable, try again"),
         headers);
   }
 
