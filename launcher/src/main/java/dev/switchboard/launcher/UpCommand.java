@@ -79,7 +79,10 @@ final class UpCommand implements Callable<Integer> {
       deleteRecursively(dataDir);
     }
     Files.createDirectories(dataDir);
-    String secret = env.get("IM_JWT_SECRET").orElse(devSecret(dataDir));
+    String secret = env.get("IM_JWT_SECRET").orElse(null);
+    if (secret == null) {
+      secret = devSecret(dataDir); // only made when no secret is configured
+    }
 
     Infrastructure infrastructure = Infrastructure.start(dataDir.toAbsolutePath(), env);
     LocalCluster cluster;
