@@ -1,7 +1,7 @@
 package dev.switchboard.offlinestore.ingest;
 
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.offlinestore.ops.OfflineMetrics;
-import dev.switchboard.offlinestore.ops.RateLimitedLog;
 import dev.switchboard.offlinestore.store.SqlErrors;
 import dev.switchboard.offlinestore.store.StoreProgress;
 import dev.switchboard.proto.AckMsg;

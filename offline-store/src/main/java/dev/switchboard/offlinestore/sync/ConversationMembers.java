@@ -1,6 +1,6 @@
 package dev.switchboard.offlinestore.sync;
 
-import dev.switchboard.offlinestore.ops.RateLimitedLog;
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.offlinestore.store.SqlErrors;
 import dev.switchboard.offlinestore.sync.SyncReader.ConversationState;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.switchboard.transfer.message;
 
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Frame;
@@ -9,7 +10,6 @@ import dev.switchboard.transfer.db.StoreUnavailableException;
 import dev.switchboard.transfer.ids.IdIssuer;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.MessageLogUnavailableException;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.outbox.PublishedMarker;
 import dev.switchboard.transfer.route.PushDispatcher;

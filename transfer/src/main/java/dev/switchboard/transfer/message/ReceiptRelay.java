@@ -2,6 +2,7 @@ package dev.switchboard.transfer.message;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.MsgType;
@@ -10,7 +11,6 @@ import dev.switchboard.transfer.db.StoreUnavailableException;
 import dev.switchboard.transfer.ids.IdIssuer;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.MessageLogUnavailableException;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.Recipient;

@@ -1,6 +1,6 @@
 package dev.switchboard.transfer.outbox;
 
-import dev.switchboard.transfer.ops.RateLimitedLog;
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import java.time.Clock;
 import java.time.Duration;

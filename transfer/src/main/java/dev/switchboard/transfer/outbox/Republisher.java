@@ -1,10 +1,10 @@
 package dev.switchboard.transfer.outbox;
 
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.internal.MessageEvent;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.MessageLogUnavailableException;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import java.time.Clock;
 import java.time.Duration;

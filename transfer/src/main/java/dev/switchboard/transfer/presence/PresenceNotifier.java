@@ -1,10 +1,10 @@
 package dev.switchboard.transfer.presence;
 
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.Notice;
 import dev.switchboard.proto.NoticeType;
 import dev.switchboard.proto.internal.SessionRoute;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.relations.FriendDirectory;
 import dev.switchboard.transfer.route.PushDispatcher;

@@ -1,7 +1,7 @@
 package dev.switchboard.transfer.relations;
 
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.transfer.db.SqlErrors;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

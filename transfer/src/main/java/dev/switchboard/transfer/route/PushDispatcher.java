@@ -1,9 +1,9 @@
 package dev.switchboard.transfer.route;
 
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.internal.DeliverRequest;
 import dev.switchboard.proto.internal.SessionRoute;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,8 +2,8 @@ package dev.switchboard.transfer.users;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.transfer.db.SqlErrors;
-import dev.switchboard.transfer.ops.RateLimitedLog;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.switchboard.offlinestore.ops;
+package dev.switchboard.common.logging;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 
 /**
  * WARN at most once per interval, DEBUG otherwise, with a count of what was suppressed. For
- * failures that can repeat per message (a database outage retried per batch or per call) and must
+ * failures that can repeat per message (a peer gone, a database outage retried per batch) and must
  * not flood the log.
  */
 public final class RateLimitedLog {
