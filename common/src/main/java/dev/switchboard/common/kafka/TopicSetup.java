@@ -1,4 +1,4 @@
-package dev.switchboard.transfer.log;
+package dev.switchboard.common.kafka;
 
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +12,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the message topic at startup if it does not exist yet. */
+/** Creates the message topic at startup if it does not exist yet (transfer and offline-store). */
 public final class TopicSetup {
   private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
 
@@ -59,7 +59,7 @@ public final class TopicSetup {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
-        // Another transfer instance created it at the same moment.
+        // Another service or instance created it at the same moment.
         log.info("Kafka topic {} exists", topic);
       }
     }
