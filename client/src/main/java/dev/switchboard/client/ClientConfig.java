@@ -20,7 +20,11 @@ import java.util.concurrent.Executor;
  * @param requestTimeout how long a send waits for SENT, and the login for LoginResp; default 10s
  * @param maxFrameBytes largest frame accepted from the server; default 1 MiB, larger than the
  *     server's 64 KiB inbound limit because server answers (sync pages) carry many messages
- * @param reorderHoldBack how long a message after a seq gap waits for the gap to fill; default 1s
+ * @param reorderHoldBack how long a message after a seq gap (or in a conversation whose start this
+ *     session does not know yet) waits before it is shown anyway; default 30s. Not the normal path:
+ *     every allocated seq reaches the device (the client syncs until it does, usually within
+ *     milliseconds, or a few seconds after a server instance died), so this is a safety net for a
+ *     seq the server lost. Lower it only if showing out of order beats waiting
  * @param dedupCapacity how many recent message ids are remembered to drop redeliveries; default
  *     4096
  * @param eventLoopGroup shared Netty group (the client then never shuts it down); null: the client
@@ -55,7 +59,7 @@ public record ClientConfig(
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
-  public static final Duration DEFAULT_REORDER_HOLD_BACK = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_REORDER_HOLD_BACK = Duration.ofSeconds(30);
   public static final int DEFAULT_DEDUP_CAPACITY = 4096;
   public static final String DEFAULT_CLIENT_VERSION = "switchboard-java/0.1.0";
 

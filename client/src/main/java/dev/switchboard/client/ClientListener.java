@@ -20,8 +20,9 @@ public interface ClientListener {
   ClientListener NONE = new ClientListener() {};
 
   /**
-   * A message to show: each id once, per conversation in seq order (a message after a gap waits up
-   * to {@link ClientConfig#reorderHoldBack()}). The SDK has already sent DELIVERED for it.
+   * A message to show: each id once, per conversation in seq order (a message after a gap waits for
+   * the gap to fill, a sync pulls it; only after {@link ClientConfig#reorderHoldBack()} is it shown
+   * anyway). The SDK has already sent DELIVERED for it.
    */
   default void onMessage(ChatMsg message) {}
 

@@ -115,6 +115,7 @@ public final class SwitchboardClient implements AutoCloseable {
   private KickReason kickReason; // of `connection`, if the server kicked it
   private CompletableFuture<LoginResp> loginResult;
   private ScheduledFuture<?> releaseTimer;
+  private long releaseTimerAtMillis;
   private ScheduledFuture<?> claimTimer;
 
   // Read from any thread.
@@ -191,7 +192,18 @@ public final class SwitchboardClient implements AutoCloseable {
             InstantSource.system(),
             requestIds::incrementAndGet,
             sequencer::deliveredThrough,
-            this::writeSyncReq);
+            this::writeSyncReq,
+            new SyncDriver.PassListener() {
+              @Override
+              public void passStarted() {
+                sequencer.syncPassStarted();
+              }
+
+              @Override
+              public void passCompleted() {
+                surface(sequencer.syncPassCompleted());
+              }
+            });
     this.reconnector = new Reconnector(config.reconnect(), scheduler, loop, new ReconnectTarget());
   }
 
@@ -641,6 +653,7 @@ public final class SwitchboardClient implements AutoCloseable {
       log.debug("SENT for {} without a pending send (timed out?)", ack.getClientMsgId());
     }
     surface(unblocked);
+    armReleaseTimer(); // an own message of a conversation whose start is unknown waits too
   }
 
   private void onError(long requestId, Error error) {
@@ -667,7 +680,7 @@ public final class SwitchboardClient implements AutoCloseable {
    */
   private void onSyncResp(long requestId, SyncResp resp) {
     for (ConversationHead head : resp.getHeadsList()) {
-      sequencer.noteDelivered(head.getConversationId(), head.getDeliveredSeq());
+      surface(sequencer.noteDelivered(head.getConversationId(), head.getDeliveredSeq()));
     }
     for (ChatMsg m : resp.getMessagesList()) {
       onChat(m);
@@ -679,6 +692,7 @@ public final class SwitchboardClient implements AutoCloseable {
       checkClaimSoon(head.getConversationId());
     }
     sync.onPage(requestId, resp);
+    armReleaseTimer();
   }
 
   // ---- delivery watermark ---------------------------------------------------------------------
@@ -768,15 +782,22 @@ public final class SwitchboardClient implements AutoCloseable {
     }
   }
 
-  /** One timer for all held messages: their deadlines only grow, so the earliest is due first. */
+  /**
+   * One timer for the sequencer's due work (nudges, give-ups), set for the earliest; moved earlier
+   * when a newly waiting conversation is due before it.
+   */
   private void armReleaseTimer() {
-    if (releaseTimer != null && !releaseTimer.isDone()) {
-      return;
-    }
     OptionalLong next = sequencer.nextExpiryMillis();
     if (next.isEmpty()) {
       return;
     }
+    if (releaseTimer != null && !releaseTimer.isDone()) {
+      if (releaseTimerAtMillis <= next.getAsLong()) {
+        return;
+      }
+      releaseTimer.cancel(false);
+    }
+    releaseTimerAtMillis = next.getAsLong();
     long delay = Math.max(1, next.getAsLong() - System.currentTimeMillis());
     releaseTimer =
         loop.schedule(
@@ -860,8 +881,8 @@ public final class SwitchboardClient implements AutoCloseable {
   }
 
   /**
-   * A gap is pulled with a sync pass rather than only waited for; the hold-back still surfaces the
-   * later messages in order if the pass cannot fill it in time.
+   * A gap (or a conversation's unknown start) is pulled with a sync pass rather than only waited
+   * for; the sequencer asks again while it still waits.
    */
   private final class SyncOnGap implements GapListener {
     @Override

@@ -176,6 +176,29 @@ class SwitchboardClientSyncTest {
   }
 
   @Test
+  void pushOvertakingTheLoginPage_waitsForIt_soTheMissedMessagesAreShownFirst() throws Exception {
+    // Seq 5 was accepted just after the connector read the device's sync page from the store.
+    connector.answerLoginWith(
+        req ->
+            new Frame[] {
+              loginResp(req),
+              push(5),
+              Frame.newBuilder().setSyncResp(page(3, 4).addHeads(head(4, 2))).build()
+            });
+    client =
+        new SwitchboardClient(
+            ClientConfig.builder()
+                .eventLoopGroup(group)
+                .deviceId("laptop")
+                .listener(listener)
+                .build());
+    client.connect(connector.session()).get(5, TimeUnit.SECONDS);
+
+    await().atMost(WAIT).until(() -> listener.messages.size() == 3);
+    assertThat(listener.messages).extracting(ChatMsg::getSeq).containsExactly(3L, 4L, 5L);
+  }
+
+  @Test
   void everyDelivered_carriesTheGapFreeWatermark_andADuplicateIsAcknowledgedAgain()
       throws Exception {
     connect(page().build()); // nothing missed

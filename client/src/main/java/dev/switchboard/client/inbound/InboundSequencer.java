@@ -25,14 +25,24 @@ import java.util.TreeSet;
  * <ul>
  *   <li>An id seen before (within the last {@code dedupCapacity} ids) is a {@link
  *       Status#DUPLICATE}: the caller acknowledges it again but never shows it again.
- *   <li>The first message of a conversation seen in this session, or the one with seq = last
- *       surfaced + 1, is surfaced at once, followed by any held successors that are now contiguous.
- *   <li>A message beyond a gap (seq &gt; last + 1) is {@link Status#HELD} for up to {@code
- *       holdBack}, waiting for the gap to fill; after that {@link #releaseExpired()} surfaces it
- *       (and everything held before it) in seq order anyway, and the {@link GapListener} hears
- *       about the skipped seqs.
+ *   <li>Messages are shown from a known <em>order base</em>: seq 1, or the device's delivery cursor
+ *       the server reports in a sync page ({@link #noteDelivered}). The message with seq = last
+ *       surfaced + 1 is surfaced at once, followed by any held successors that are now contiguous.
+ *   <li>A message beyond a gap (seq &gt; last + 1), or any message of a conversation whose base is
+ *       not known yet, is {@link Status#HELD}. A gap is never a seq that does not exist: the server
+ *       allocates seqs without holes and republishes every allocated one (transfer's outbox), so
+ *       the missing messages are on their way and a sync fetches them. While it waits, the {@link
+ *       GapListener} is asked again at growing intervals ({@link #FIRST_NUDGE} doubling to {@link
+ *       #MAX_NUDGE}) so that the client keeps syncing. Only after {@code giveUp} does {@link
+ *       #releaseExpired()} surface the held messages anyway, in seq order, and report the skipped
+ *       seqs: a safety net against a seq the server lost, not the normal path.
+ *   <li>A conversation whose base is unknown is also settled by a sync pass that began after its
+ *       first message was held and ended without a head for it ({@link #syncPassCompleted}): the
+ *       server reports a head for every conversation with anything above the device's cursor, so
+ *       without one the held messages are all at or below the cursor (acknowledged by an earlier
+ *       run of this device) and nothing is missing before them.
  *   <li>A never-seen id with seq &lt;= last surfaced is a late arrival (it filled a gap that was
- *       already skipped): surfaced at once, never dropped.
+ *       already skipped, or the device had it before its cursor): surfaced at once, never dropped.
  *   <li>A message without seq (0) is surfaced at once and does not touch the order.
  *   <li>This client's own messages never arrive as pushes, yet they take seqs of the conversation:
  *       {@link #acceptOwn} records them (from their SENT receipt) so that the peer's next message
@@ -48,8 +58,8 @@ import java.util.TreeSet;
  * Until the base is known the watermark is 0 ("no claim") and the {@link GapListener} hears {@code
  * onBaselineUnknown} once, so that the client can sync to learn it.
  *
- * <p>Time comes from an injected {@link InstantSource} so tests drive hold-back expiry without
- * sleeping. Not thread-safe: the client confines it to its event loop.
+ * <p>Time comes from an injected {@link InstantSource} so tests drive nudges and the give-up
+ * without sleeping. Not thread-safe: the client confines it to its event loop.
  */
 public final class InboundSequencer {
 
@@ -57,7 +67,7 @@ public final class InboundSequencer {
   public enum Status {
     /** Seen before: acknowledge again, show nothing. */
     DUPLICATE,
-    /** Waiting for a gap to fill; shown later by {@link #accept} or {@link #releaseExpired()}. */
+    /** Waiting for a gap to fill or the order base; shown later, never dropped. */
     HELD,
     /** {@link Outcome#surfaced()} lists what to show now, in order. */
     SURFACED
@@ -78,19 +88,31 @@ public final class InboundSequencer {
    */
   static final int MAX_SEQS_ABOVE_WATERMARK = 4096;
 
-  private final long holdBackMillis;
+  /** First wait before a conversation that still waits asks for a sync again. */
+  static final Duration FIRST_NUDGE = Duration.ofSeconds(1);
+
+  /** The cap of the nudges' doubling. */
+  static final Duration MAX_NUDGE = Duration.ofSeconds(16);
+
+  private final long giveUpMillis;
   private final InstantSource clock;
   private final GapListener gapListener;
   private final RecentIds seenIds;
   private final Map<String, Conversation> conversations = new HashMap<>();
   private final Set<Conversation> waiting = new LinkedHashSet<>();
+  private long passesBegun;
+  private long runningPass;
 
+  /**
+   * @param giveUp how long a held message waits for its gap or its conversation's base before it is
+   *     surfaced anyway (see the class comment: a safety net)
+   */
   public InboundSequencer(
-      Duration holdBack, int dedupCapacity, InstantSource clock, GapListener gapListener) {
-    if (holdBack.isNegative()) {
-      throw new IllegalArgumentException("holdBack must not be negative: " + holdBack);
+      Duration giveUp, int dedupCapacity, InstantSource clock, GapListener gapListener) {
+    if (giveUp.isNegative()) {
+      throw new IllegalArgumentException("giveUp must not be negative: " + giveUp);
     }
-    this.holdBackMillis = holdBack.toMillis();
+    this.giveUpMillis = giveUp.toMillis();
     this.clock = Objects.requireNonNull(clock, "clock");
     this.gapListener = Objects.requireNonNull(gapListener, "gapListener");
     this.seenIds = new RecentIds(dedupCapacity);
@@ -105,18 +127,15 @@ public final class InboundSequencer {
     if (seq <= 0 || msg.getConversationId().isEmpty()) {
       return new Outcome(Status.SURFACED, List.of(msg));
     }
-    Conversation conv = conversations.get(msg.getConversationId());
-    if (conv == null) {
-      conv = new Conversation(msg.getConversationId());
-      conversations.put(conv.id, conv);
-      markHeld(conv, seq);
-      List<ChatMsg> out = new ArrayList<>(1);
-      conv.surface(msg, out);
-      return new Outcome(Status.SURFACED, out);
-    }
+    Conversation conv = conversation(msg.getConversationId(), seq);
     markHeld(conv, seq);
+    if (!conv.baseKnown) {
+      hold(conv, seq, msg.getId(), msg);
+      return Outcome.HELD;
+    }
     if (seq <= conv.lastSeq) {
-      // Late arrival (its gap was skipped) or a second id for a seq (a server bug): never drop.
+      // Late arrival (its gap was skipped, or below the cursor) or a second id for a seq (a server
+      // bug): never drop.
       List<ChatMsg> out = new ArrayList<>(1);
       conv.surfaceLate(msg, out);
       return new Outcome(Status.SURFACED, out);
@@ -125,9 +144,7 @@ public final class InboundSequencer {
       List<ChatMsg> out = new ArrayList<>(1);
       conv.surface(msg, out);
       conv.drainContiguous(out);
-      if (conv.held.isEmpty()) {
-        waiting.remove(conv);
-      }
+      settle(conv);
       return new Outcome(Status.SURFACED, out);
     }
     if (conv.held.containsKey(seq)) {
@@ -136,6 +153,24 @@ public final class InboundSequencer {
     }
     hold(conv, seq, msg.getId(), msg);
     return Outcome.HELD;
+  }
+
+  /**
+   * The conversation, created on first sight: with its order base known when the first seq is 1
+   * (nothing comes before it), unknown otherwise.
+   */
+  private Conversation conversation(String conversationId, long firstSeq) {
+    Conversation conv = conversations.get(conversationId);
+    if (conv == null) {
+      conv = new Conversation(conversationId);
+      conversations.put(conv.id, conv);
+      if (firstSeq == 1) {
+        conv.baseKnown = true;
+      } else {
+        conv.unknownSincePass = passesBegun;
+      }
+    }
+    return conv;
   }
 
   /**
@@ -148,27 +183,17 @@ public final class InboundSequencer {
     if (seq <= 0 || conversationId.isEmpty() || !seenIds.add(id)) {
       return List.of();
     }
-    Conversation conv = conversations.get(conversationId);
-    if (conv == null) {
-      conv = new Conversation(conversationId);
-      conversations.put(conv.id, conv);
-      markHeld(conv, seq);
-      conv.record(seq, id);
-      conv.lastSeq = seq;
-      return List.of();
-    }
+    Conversation conv = conversation(conversationId, seq);
     markHeld(conv, seq);
-    if (seq <= conv.lastSeq) {
+    if (conv.baseKnown && seq <= conv.lastSeq) {
       return List.of();
     }
-    if (seq == conv.lastSeq + 1 || conv.held.containsKey(seq)) {
+    if (conv.baseKnown && (seq == conv.lastSeq + 1 || conv.held.containsKey(seq))) {
       List<ChatMsg> out = new ArrayList<>();
       conv.record(seq, id);
       conv.lastSeq = Math.max(conv.lastSeq, seq);
       conv.drainContiguous(out);
-      if (conv.held.isEmpty()) {
-        waiting.remove(conv);
-      }
+      settle(conv);
       return out;
     }
     hold(conv, seq, id, null);
@@ -180,19 +205,79 @@ public final class InboundSequencer {
    * ({@code ConversationHead.delivered_seq} of a sync page). It becomes the watermark's base, and,
    * for a conversation not seen yet in this session, the point after which messages are shown in
    * order (so a sync page's first message is not mistaken for one after a gap, and a push beyond it
-   * waits for the ones before).
+   * waits for the ones before). Returns held messages that this releases, to surface now.
    */
-  public void noteDelivered(String conversationId, long deliveredSeq) {
+  public List<ChatMsg> noteDelivered(String conversationId, long deliveredSeq) {
     if (conversationId.isEmpty() || deliveredSeq < 0) {
-      return;
+      return List.of();
     }
     Conversation conv = conversations.get(conversationId);
     if (conv == null) {
       conv = new Conversation(conversationId);
       conversations.put(conv.id, conv);
+      conv.baseKnown = true;
       conv.lastSeq = deliveredSeq;
     }
     conv.watermark.setBase(deliveredSeq);
+    if (conv.baseKnown) {
+      return List.of();
+    }
+    return settleBase(conv, deliveredSeq);
+  }
+
+  /**
+   * The order base of a conversation that had none is now known: what is held at or below it is
+   * surfaced (in seq order: the device had those before), then whatever is contiguous after it; a
+   * remaining hole is reported, so that the sync fetches it.
+   */
+  private List<ChatMsg> settleBase(Conversation conv, long base) {
+    conv.baseKnown = true;
+    conv.lastSeq = base;
+    List<ChatMsg> out = new ArrayList<>();
+    for (Iterator<Held> it = conv.held.headMap(base, true).values().iterator(); it.hasNext(); ) {
+      Held held = it.next();
+      conv.record(held.seq, held.id);
+      if (held.msg != null) {
+        out.add(held.msg);
+      }
+      it.remove();
+    }
+    conv.drainContiguous(out);
+    if (!conv.held.isEmpty()) {
+      long firstHeld = conv.held.firstKey();
+      gapListener.onGapDetected(conv.id, conv.lastSeq + 1, firstHeld - 1);
+    }
+    settle(conv);
+    return out;
+  }
+
+  /**
+   * A sync pass starts (the connector's own first pass after login included). Only one runs at a
+   * time; see {@link #syncPassCompleted}.
+   */
+  public void syncPassStarted() {
+    runningPass = ++passesBegun;
+  }
+
+  /**
+   * The running sync pass ended with its last page and every head of it was noted: a conversation
+   * whose base is still unknown although its first message was held before this pass began had no
+   * head in it, so nothing above the device's cursor is missing before what is held. Returns what
+   * that releases, to surface now.
+   */
+  public List<ChatMsg> syncPassCompleted() {
+    long completed = runningPass;
+    runningPass = 0;
+    if (completed == 0 || waiting.isEmpty()) {
+      return List.of();
+    }
+    List<ChatMsg> out = new ArrayList<>();
+    for (Conversation conv : List.copyOf(waiting)) {
+      if (!conv.baseKnown && conv.unknownSincePass < completed && !conv.held.isEmpty()) {
+        out.addAll(settleBase(conv, conv.held.firstKey() - 1));
+      }
+    }
+    return out;
   }
 
   /**
@@ -214,18 +299,34 @@ public final class InboundSequencer {
   }
 
   private void hold(Conversation conv, long seq, long id, ChatMsg msgOrNull) {
+    long now = clock.millis();
+    if (conv.held.isEmpty()) {
+      conv.nudgeDelayMillis = FIRST_NUDGE.toMillis();
+      conv.nudgeAtMillis = now + conv.nudgeDelayMillis;
+    }
+    conv.held.put(seq, new Held(seq, id, msgOrNull, now + giveUpMillis));
+    waiting.add(conv);
+    if (!conv.baseKnown) {
+      return; // the base request went out with markHeld
+    }
     Long below = conv.held.lowerKey(seq);
     long holeFrom = (below == null ? conv.lastSeq : below) + 1;
-    conv.held.put(seq, new Held(seq, id, msgOrNull, clock.millis() + holdBackMillis));
-    waiting.add(conv);
     if (holeFrom <= seq - 1) {
       gapListener.onGapDetected(conv.id, holeFrom, seq - 1);
     }
   }
 
+  /** Takes the conversation off the waiting list when nothing is held any more. */
+  private void settle(Conversation conv) {
+    if (conv.held.isEmpty()) {
+      waiting.remove(conv);
+    }
+  }
+
   /**
-   * Surfaces held messages whose hold-back has passed, in seq order per conversation, together with
-   * everything held before them and the contiguous successors after them. Call it when {@link
+   * Due work of conversations that wait: asks for a sync again where a nudge is due, and surfaces
+   * held messages whose give-up has passed, in seq order per conversation, together with everything
+   * held before them and the contiguous successors after them. Call it when {@link
    * #nextExpiryMillis()} is reached (the client schedules that on its event loop).
    */
   public List<ChatMsg> releaseExpired() {
@@ -234,38 +335,60 @@ public final class InboundSequencer {
     }
     long now = clock.millis();
     List<ChatMsg> out = new ArrayList<>();
-    for (Iterator<Conversation> it = waiting.iterator(); it.hasNext(); ) {
-      Conversation conv = it.next();
+    for (Conversation conv : List.copyOf(waiting)) {
       long releaseUpTo = -1;
       for (Held h : conv.held.values()) {
         if (h.deadlineMillis <= now) {
           releaseUpTo = h.seq; // entries are in seq order: the last expired one wins
         }
       }
-      if (releaseUpTo < 0) {
-        continue;
+      if (releaseUpTo >= 0) {
+        giveUp(conv, releaseUpTo, out);
       }
-      NavigableMap<Long, Held> released = conv.held.headMap(releaseUpTo, true);
-      for (Iterator<Held> h = released.values().iterator(); h.hasNext(); ) {
-        Held held = h.next();
-        if (held.seq > conv.lastSeq + 1) {
-          gapListener.onGapSkipped(conv.id, conv.lastSeq + 1, held.seq - 1);
-        }
-        conv.surface(held, out);
-        h.remove();
+      if (!conv.held.isEmpty() && conv.nudgeAtMillis <= now) {
+        nudge(conv, now);
       }
-      conv.drainContiguous(out);
-      if (conv.held.isEmpty()) {
-        it.remove();
-      }
+      settle(conv);
     }
     return out;
   }
 
-  /** When the earliest held message's hold-back ends (epoch millis), if any message is held. */
+  private void giveUp(Conversation conv, long releaseUpTo, List<ChatMsg> out) {
+    if (!conv.baseKnown) {
+      // No sync told where the device stands: show from the first held one.
+      conv.baseKnown = true;
+      conv.lastSeq = conv.held.firstKey() - 1;
+    }
+    NavigableMap<Long, Held> released = conv.held.headMap(releaseUpTo, true);
+    for (Iterator<Held> h = released.values().iterator(); h.hasNext(); ) {
+      Held held = h.next();
+      if (held.seq > conv.lastSeq + 1) {
+        gapListener.onGapSkipped(conv.id, conv.lastSeq + 1, held.seq - 1);
+      }
+      conv.surface(held, out);
+      h.remove();
+    }
+    conv.drainContiguous(out);
+  }
+
+  private void nudge(Conversation conv, long now) {
+    if (conv.baseKnown) {
+      gapListener.onGapDetected(conv.id, conv.lastSeq + 1, conv.held.firstKey() - 1);
+    } else {
+      gapListener.onBaselineUnknown(conv.id, conv.held.firstKey());
+    }
+    conv.nudgeDelayMillis = Math.min(conv.nudgeDelayMillis * 2, MAX_NUDGE.toMillis());
+    conv.nudgeAtMillis = now + conv.nudgeDelayMillis;
+  }
+
+  /**
+   * When {@link #releaseExpired()} has work next (epoch millis): a nudge or a give-up, if any
+   * message is held.
+   */
   public OptionalLong nextExpiryMillis() {
     long min = Long.MAX_VALUE;
     for (Conversation conv : waiting) {
+      min = Math.min(min, conv.nudgeAtMillis);
       for (Held h : conv.held.values()) {
         min = Math.min(min, h.deadlineMillis);
       }
@@ -291,12 +414,24 @@ public final class InboundSequencer {
     return conv == null ? OptionalLong.empty() : conv.idAt(seq);
   }
 
-  /** A message waiting for a gap; {@code msg} is null for this client's own (silent) message. */
+  /**
+   * A message waiting for a gap or the base; {@code msg} is null for this client's own (silent)
+   * message.
+   */
   private record Held(long seq, long id, ChatMsg msg, long deadlineMillis) {}
 
   private static final class Conversation {
     final String id;
+
+    /** False until seq 1, the server's cursor, a completed pass or the give-up settles it. */
+    boolean baseKnown;
+
+    /** Passes begun when the conversation was first seen without a base. */
+    long unknownSincePass;
+
     long lastSeq;
+    long nudgeAtMillis;
+    long nudgeDelayMillis;
     final TreeMap<Long, Held> held = new TreeMap<>();
     final Watermark watermark = new Watermark();
     boolean baselineReported;

@@ -64,6 +64,18 @@ public final class SyncDriver {
     IN_FLIGHT
   }
 
+  /**
+   * Told when a pass begins and when it ends with its last page processed (abandoned passes end
+   * silently: the next begin replaces them). Passes never overlap.
+   */
+  public interface PassListener {
+    PassListener NONE = new PassListener() {};
+
+    default void passStarted() {}
+
+    default void passCompleted() {}
+  }
+
   private final SyncPolicy policy;
   private final Duration requestTimeout;
   private final TaskScheduler scheduler;
@@ -71,6 +83,7 @@ public final class SyncDriver {
   private final LongSupplier requestIds;
   private final ToLongFunction<String> heldThrough;
   private final Output out;
+  private final PassListener passes;
   private final Backoff retryBackoff;
   private final RecentIds ownRequestIds = new RecentIds(64);
   private final Map<String, Long> passHeads = new HashMap<>();
@@ -102,6 +115,19 @@ public final class SyncDriver {
       LongSupplier requestIds,
       ToLongFunction<String> heldThrough,
       Output out) {
+    this(policy, requestTimeout, scheduler, clock, requestIds, heldThrough, out, PassListener.NONE);
+  }
+
+  /** As above, with a listener for the passes' beginning and end. */
+  public SyncDriver(
+      SyncPolicy policy,
+      Duration requestTimeout,
+      TaskScheduler scheduler,
+      InstantSource clock,
+      LongSupplier requestIds,
+      ToLongFunction<String> heldThrough,
+      Output out,
+      PassListener passes) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -109,6 +135,7 @@ public final class SyncDriver {
     this.requestIds = Objects.requireNonNull(requestIds, "requestIds");
     this.heldThrough = Objects.requireNonNull(heldThrough, "heldThrough");
     this.out = Objects.requireNonNull(out, "out");
+    this.passes = Objects.requireNonNull(passes, "passes");
     // Plain doubling: only this client retries, nobody to spread out from.
     this.retryBackoff = new Backoff(policy.headRetryDelay(), policy.headRetryMaxDelay());
   }
@@ -125,6 +152,7 @@ public final class SyncDriver {
     retryAttempt = 0;
     passHeads.clear();
     lastActivityMillis = clock.millis();
+    passes.passStarted(); // the connector's own, answered by the page with request_id 0
     // A connector that does not start the pass (older, or the page got lost): start it ourselves.
     requestTimer = scheduler.schedule(this::firstPageMissing, requestTimeout);
     armIdle(policy.idleInterval());
@@ -284,6 +312,7 @@ public final class SyncDriver {
             .build();
     if (sendInPass(first, reason)) {
       passesStarted++;
+      passes.passStarted();
     }
   }
 
@@ -323,6 +352,7 @@ public final class SyncDriver {
   private void endPass() {
     state = State.IDLE;
     inFlightId = 0;
+    passes.passCompleted();
     if (again) {
       again = false;
       startPass("requested while the last pass ran");

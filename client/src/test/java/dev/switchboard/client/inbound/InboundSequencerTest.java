@@ -69,8 +69,94 @@ class InboundSequencerTest {
   }
 
   @Test
-  void firstMessageSeenInTheSession_isSurfacedWhateverItsSeq() {
-    assertThat(accept(41, 42)).containsExactly(41L, 42L);
+  void firstMessageBeyondSeqOne_waitsForTheDevicesCursor_thenEverythingSurfacesInOrder() {
+    assertThat(accept(42, 43)).isEmpty();
+    assertThat(sequencer.heldCount(CONV)).isEqualTo(2);
+
+    // The sync page says the device holds everything through 40: 41 is missing and is fetched.
+    assertThat(sequencer.noteDelivered(CONV, 40)).isEmpty();
+    assertThat(gaps).containsExactly("detected s_1_2 41..41");
+    assertThat(accept(41)).containsExactly(41L, 42L, 43L);
+  }
+
+  @Test
+  void firstMessageRightAfterTheCursor_surfacesAsSoonAsTheCursorIsKnown() {
+    assertThat(accept(41)).isEmpty();
+    assertThat(seqsOf(sequencer.noteDelivered(CONV, 40))).containsExactly(41L);
+    assertThat(accept(42)).containsExactly(42L);
+  }
+
+  @Test
+  void heldMessagesAtOrBelowTheCursor_areSurfacedInSeqOrder_thenTheRest() {
+    accept(9, 7, 12);
+    assertThat(seqsOf(sequencer.noteDelivered(CONV, 10))).containsExactly(7L, 9L);
+    assertThat(accept(11)).containsExactly(11L, 12L);
+  }
+
+  @Test
+  void aPassBegunAfterTheHold_thatEndsWithoutAHead_settlesTheStart() {
+    sequencer.syncPassStarted(); // e.g. the login pass, begun before the push arrived
+    accept(8, 9);
+    assertThat(sequencer.syncPassCompleted()).as("a pass begun before the hold").isEmpty();
+
+    sequencer.syncPassStarted();
+    assertThat(seqsOf(sequencer.syncPassCompleted())).containsExactly(8L, 9L);
+    assertThat(accept(10)).containsExactly(10L);
+  }
+
+  @Test
+  void aPassThatWasAbandoned_settlesNothing() {
+    accept(8);
+    sequencer.syncPassStarted();
+    sequencer.syncPassStarted(); // the first one timed out; a new one replaced it
+    assertThat(seqsOf(sequencer.syncPassCompleted())).containsExactly(8L);
+    assertThat(sequencer.syncPassCompleted()).as("no pass running").isEmpty();
+  }
+
+  @Test
+  void aGapThatStaysOpen_asksForASyncAgain_atGrowingIntervals_untilItFills() {
+    InboundSequencer patient =
+        new InboundSequencer(Duration.ofMinutes(5), 1000, clock, gapListener);
+    patient.accept(msg(1));
+    assertThat(patient.accept(msg(3)).status()).isEqualTo(Status.HELD);
+    long heldAt = now.get();
+    List<Long> nudges = new ArrayList<>();
+    while (now.get() - heldAt < 60_000) {
+      now.set(patient.nextExpiryMillis().orElseThrow());
+      int before = gaps.size();
+      assertThat(patient.releaseExpired()).isEmpty();
+      if (gaps.size() > before) {
+        nudges.add(now.get() - heldAt);
+      }
+    }
+    assertThat(nudges).startsWith(1_000L, 3_000L, 7_000L, 15_000L, 31_000L, 47_000L);
+    assertThat(gaps).allMatch(g -> g.equals("detected s_1_2 2..2"));
+    assertThat(seqsOf(patient.accept(msg(2)).surfaced())).containsExactly(2L, 3L);
+    assertThat(patient.nextExpiryMillis()).isEmpty();
+  }
+
+  @Test
+  void aNewlyWaitingConversation_isDueAtItsFirstNudge_evenWhenAnotherWaitsLonger() {
+    InboundSequencer patient =
+        new InboundSequencer(Duration.ofMinutes(5), 1000, clock, gapListener);
+    patient.accept(msg("s_1_2", 1));
+    patient.accept(msg("s_1_2", 3)); // waits; after a few nudges the next one is 16s away
+    for (int i = 0; i < 4; i++) {
+      now.set(patient.nextExpiryMillis().orElseThrow());
+      patient.releaseExpired();
+    }
+    assertThat(patient.nextExpiryMillis()).hasValue(now.get() + 16_000);
+    patient.accept(msg("s_1_3", 1).toBuilder().setId(901).build());
+    patient.accept(msg("s_1_3", 3).toBuilder().setId(903).build());
+    assertThat(patient.nextExpiryMillis()).hasValue(now.get() + 1_000);
+  }
+
+  @Test
+  void aStartThatNoSyncSettles_isGivenUpOnAfterTheHoldBack_inSeqOrder() {
+    accept(6, 5);
+    now.addAndGet(HOLD_BACK.toMillis());
+    assertThat(seqsOf(sequencer.releaseExpired())).containsExactly(5L, 6L);
+    assertThat(accept(7)).containsExactly(7L);
   }
 
   @Test
@@ -161,7 +247,8 @@ class InboundSequencerTest {
   }
 
   @Test
-  void neverSeenIdBelowTheFirstSeenSeq_isSurfacedAsLateArrival() {
+  void neverSeenIdBelowTheCursor_isSurfacedAsLateArrival() {
+    sequencer.noteDelivered(CONV, 9);
     assertThat(accept(10)).containsExactly(10L);
     assertThat(accept(7)).containsExactly(7L);
   }

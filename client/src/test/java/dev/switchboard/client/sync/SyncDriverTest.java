@@ -87,6 +87,39 @@ class SyncDriverTest {
   }
 
   @Test
+  void passListener_hearsEachPassBegin_andOnlyTheEndOfCompletedOnes() {
+    List<String> events = new ArrayList<>();
+    driver =
+        new SyncDriver(
+            SyncPolicy.defaults(),
+            REQUEST_TIMEOUT,
+            scheduler,
+            scheduler,
+            ids::incrementAndGet,
+            conv -> held.getOrDefault(conv, 0L),
+            (id, req) -> sent.add(new Sent(id, req)),
+            new SyncDriver.PassListener() {
+              @Override
+              public void passStarted() {
+                events.add("started");
+              }
+
+              @Override
+              public void passCompleted() {
+                events.add("completed");
+              }
+            });
+    driver.onConnected(); // the connector's own pass
+    driver.request("gap"); // served right after it
+    driver.onPage(0, page(true, "c1"));
+    driver.onPage(last().requestId(), page(false, ""));
+    assertThat(events).containsExactly("started", "completed", "started");
+
+    scheduler.advance(REQUEST_TIMEOUT.toMillis()); // the second pass is never answered: abandoned
+    assertThat(events).containsExactly("started", "completed", "started");
+  }
+
+  @Test
   void receiptsOfAPage_areAcknowledgedWithTheNextPageRequest_orAckOnlyAtTheEnd() {
     driver.onConnected();
     driver.onPage(0, page(true, "c1").toBuilder().addAcks(receipt(7)).addAcks(receipt(5)).build());
