@@ -25,6 +25,10 @@ import java.util.UUID;
  * @param mysqlPassword IM_MYSQL_PASSWORD (default empty)
  * @param mysqlPoolSize IM_MYSQL_POOL_SIZE (default 16): each SendChat holds a connection only for
  *     its short sequencing transaction, not while waiting for Kafka
+ * @param sequencingLanes IM_SEQUENCING_LANES (default 2): transactions that sequence batches of
+ *     messages in parallel, each on its own connection; a conversation always uses the same one
+ * @param sequencingBatchSize IM_SEQUENCING_BATCH_SIZE (default 500): messages per sequencing
+ *     transaction at most (a batch is whatever queued while the last one committed)
  * @param zkConnect IM_ZK_CONNECT, required
  * @param zkConnectTimeout IM_ZK_CONNECT_TIMEOUT (default 15s)
  * @param host IM_TRANSFER_HOST, the gRPC bind address (default 127.0.0.1)
@@ -74,6 +78,8 @@ public record TransferConfig(
     String mysqlUser,
     String mysqlPassword,
     int mysqlPoolSize,
+    int sequencingLanes,
+    int sequencingBatchSize,
     String zkConnect,
     Duration zkConnectTimeout,
     String host,
@@ -120,6 +126,16 @@ public record TransferConfig(
     requireText("IM_MYSQL_USER", mysqlUser);
     mysqlPassword = mysqlPassword == null ? "" : mysqlPassword;
     requireRange("IM_MYSQL_POOL_SIZE", mysqlPoolSize, 1, 1_000);
+    requireRange("IM_SEQUENCING_LANES", sequencingLanes, 1, 64);
+    if (sequencingLanes >= mysqlPoolSize) {
+      throw new ConfigException(
+          "IM_SEQUENCING_LANES ("
+              + sequencingLanes
+              + ") must be below IM_MYSQL_POOL_SIZE ("
+              + mysqlPoolSize
+              + "): the lanes hold a connection each while they commit");
+    }
+    requireRange("IM_SEQUENCING_BATCH_SIZE", sequencingBatchSize, 1, 10_000);
     requireText("IM_ZK_CONNECT", zkConnect);
     requirePositive("IM_ZK_CONNECT_TIMEOUT", zkConnectTimeout);
     requireText("IM_TRANSFER_HOST", host);
@@ -174,6 +190,8 @@ public record TransferConfig(
         env.get("IM_MYSQL_USER", "root"),
         env.get("IM_MYSQL_PASSWORD", ""),
         env.getInt("IM_MYSQL_POOL_SIZE", 16),
+        env.getInt("IM_SEQUENCING_LANES", 2),
+        env.getInt("IM_SEQUENCING_BATCH_SIZE", 500),
         env.require("IM_ZK_CONNECT"),
         env.getDuration("IM_ZK_CONNECT_TIMEOUT", Duration.ofSeconds(15)),
         env.get("IM_TRANSFER_HOST", "127.0.0.1"),

@@ -33,6 +33,7 @@ import dev.switchboard.transfer.relations.RelationTables;
 import dev.switchboard.transfer.route.ConnectorPusher;
 import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.RouteLookup;
+import dev.switchboard.transfer.sequence.AcceptBatcher;
 import dev.switchboard.transfer.sequence.MessageStore;
 import dev.switchboard.transfer.users.UserDirectory;
 import io.grpc.Server;
@@ -218,18 +219,14 @@ public final class TransferServer implements AutoCloseable {
     FriendDirectory friends =
         new FriendDirectory(relationTables::friendsOf, FRIEND_LISTS_CACHED, config.friendListTtl());
     PolicyCheck policy = new PolicyCheck(config.messagePolicy(), relations);
+    MessageStore store = new MessageStore(dataSource);
+    AcceptBatcher sequencer =
+        new AcceptBatcher(
+            dataSource, store, ids, config.sequencingLanes(), config.sequencingBatchSize());
+    onClose("sequencing lanes", sequencer::close);
     ChatIntake chats =
         new ChatIntake(
-            users,
-            policy,
-            new MessageStore(dataSource),
-            ids,
-            messageLog,
-            marker,
-            push,
-            metrics,
-            clock,
-            intakeHook);
+            users, policy, store, sequencer, messageLog, marker, push, metrics, clock, intakeHook);
     ReceiptRelay receipts = new ReceiptRelay(users, policy, ids, messageLog, push, metrics, clock);
     PresenceNotifier presence = new PresenceNotifier(routeLookup, friends, push, metrics, clock);
 

@@ -7,13 +7,13 @@ import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.MsgType;
 import dev.switchboard.proto.internal.MessageEvent;
 import dev.switchboard.transfer.db.StoreUnavailableException;
-import dev.switchboard.transfer.ids.IdIssuer;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.log.MessageLogUnavailableException;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.outbox.PublishedMarker;
 import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.PushPlanner;
+import dev.switchboard.transfer.sequence.AcceptBatcher;
 import dev.switchboard.transfer.sequence.Acceptance;
 import dev.switchboard.transfer.sequence.MessageStore;
 import dev.switchboard.transfer.users.UserDirectory;
@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * SENT. The steps are in this order because each promise depends on the one before:
  *
  * <ul>
- *   <li>A resend (same sender and client_msg_id) is looked up first, so it gets its original SENT
- *       even if the relation changed since it was accepted (an accepted message is never
- *       "un-accepted").
+ *   <li>A resend (same sender and client_msg_id) gets its original SENT: the sequencing batch looks
+ *       it up in the same transaction that would accept it, and a refusal is only answered after
+ *       checking that the message was not accepted before, so a resend is answered from its
+ *       original even if the relation changed since (an accepted message is never "un-accepted").
  *   <li>A refused message takes no seq and never reaches Kafka; neither does one whose caller gave
  *       up before its seq was taken.
  *   <li>SENT means "the broker acknowledged it". The seq is committed before the append, together
@@ -51,7 +52,7 @@ public final class ChatIntake {
   private final UserDirectory users;
   private final PolicyCheck policy;
   private final MessageStore store;
-  private final IdIssuer ids;
+  private final AcceptBatcher sequencer;
   private final MessageLog messageLog;
   private final PublishedMarker marker;
   private final PushDispatcher push;
@@ -64,7 +65,7 @@ public final class ChatIntake {
       UserDirectory users,
       PolicyCheck policy,
       MessageStore store,
-      IdIssuer ids,
+      AcceptBatcher sequencer,
       MessageLog messageLog,
       PublishedMarker marker,
       PushDispatcher push,
@@ -74,7 +75,7 @@ public final class ChatIntake {
     this.users = users;
     this.policy = policy;
     this.store = store;
-    this.ids = ids;
+    this.sequencer = sequencer;
     this.messageLog = messageLog;
     this.marker = marker;
     this.push = push;
@@ -99,24 +100,22 @@ public final class ChatIntake {
     ChatMsg normalized = checked.message();
     Acceptance acceptance;
     try {
-      Optional<Acceptance> original =
-          store.findBySender(normalized.getFromId(), normalized.getClientMsgId());
-      if (original.isPresent()) {
-        return confirm(original.get(), caller);
-      }
-      if (!users.exists(normalized.getDestId())) {
-        return refused(Refusal.unknownDestination(normalized.getDestId()));
-      }
-      Optional<Refusal> forbidden =
-          policy.checkChat(normalized.getFromId(), normalized.getDestId());
-      if (forbidden.isPresent()) {
-        return refused(forbidden.get());
+      Optional<Refusal> refusal = destinationOrPolicyRefusal(normalized);
+      if (refusal.isPresent()) {
+        Optional<Acceptance> original =
+            store.findBySender(normalized.getFromId(), normalized.getClientMsgId());
+        return original.isPresent() ? confirm(original.get(), caller) : refused(refusal.get());
       }
       // The last moment to notice that nobody waits any more: after it a seq is taken for good.
+      // The batch checks again when it forms.
       if (caller.gone()) {
         return abandoned();
       }
-      acceptance = store.accept(normalized, ids, clock.millis());
+      Optional<Acceptance> accepted = sequencer.accept(normalized, clock.millis(), caller::gone);
+      if (accepted.isEmpty()) {
+        return abandoned();
+      }
+      acceptance = accepted.get();
     } catch (StoreUnavailableException e) {
       outages.warn("database unavailable: {}", e.getMessage());
       return refused(Refusal.unavailable(Refusal.NOT_CONFIRMED));
@@ -125,6 +124,13 @@ public final class ChatIntake {
       hook.afterCommit(acceptance.message());
     }
     return confirm(acceptance, caller);
+  }
+
+  private Optional<Refusal> destinationOrPolicyRefusal(ChatMsg normalized) {
+    if (!users.exists(normalized.getDestId())) {
+      return Optional.of(Refusal.unknownDestination(normalized.getDestId()));
+    }
+    return policy.checkChat(normalized.getFromId(), normalized.getDestId());
   }
 
   /** Makes sure the accepted message is in Kafka, pushes it and answers SENT. */
