@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * cached channel in the order they are issued here; the connector serves them with a direct
  * executor, so they are written to sessions in that order.
  */
-public final class ConnectorPusher {
+public final class ConnectorPusher implements DeliverySink {
   private static final Logger log = LoggerFactory.getLogger(ConnectorPusher.class);
 
   private final ServiceDirectory connectors;
@@ -40,6 +40,7 @@ public final class ConnectorPusher {
     this.metrics = metrics;
   }
 
+  @Override
   public void deliver(String connectorId, DeliverRequest request) {
     Optional<ServiceEndpoint> endpoint = connectors.byId(connectorId);
     if (endpoint.isEmpty()) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * retry on another instance, because an instance that just died is still in the directory until its
  * ZooKeeper session expires.
  */
-public final class RouteLookup {
+public final class RouteLookup implements RouteSource {
   private final ServiceDirectory userStatus;
   private final GrpcChannels channels;
   private final Duration timeout;
@@ -29,6 +29,7 @@ public final class RouteLookup {
     this.timeout = timeout;
   }
 
+  @Override
   public List<SessionRoute> routes(Collection<Long> userIds) throws RouteLookupException {
     GetRoutesRequest request = GetRoutesRequest.newBuilder().addAllUserIds(userIds).build();
     Optional<ServiceEndpoint> first = userStatus.pick();
