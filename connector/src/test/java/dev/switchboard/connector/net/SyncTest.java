@@ -270,6 +270,31 @@ class SyncTest {
   }
 
   @Test
+  void watermarksArrivingWhileAnAdvanceIsInFlight_areCoalescedIntoOneNextAdvance() {
+    EmbeddedChannel bob = harness.loggedIn(BOB, "tablet");
+    CompletableFuture<Void> store = harness.syncStore.holdAdvances();
+
+    send(bob, receipt(6, MsgType.DELIVERED, 1, 1));
+    send(bob, receipt(7, MsgType.DELIVERED, 2, 2));
+    send(bob, receipt(8, MsgType.DELIVERED, 4, 4));
+    send(bob, receipt(9, MsgType.DELIVERED, 3, 3)); // an older watermark, late
+    assertThat(advances()).containsExactly("advance 8/tablet s_7_8 to=1");
+
+    store.complete(null);
+    bob.runPendingTasks();
+    assertThat(advances())
+        .containsExactly("advance 8/tablet s_7_8 to=1", "advance 8/tablet s_7_8 to=4");
+    assertThat(harness.forwarder.acks).hasSize(4); // every receipt still reaches transfer
+
+    send(bob, receipt(10, MsgType.DELIVERED, 5, 5)); // nothing in flight: at once
+    assertThat(advances()).hasSize(3).last().isEqualTo("advance 8/tablet s_7_8 to=5");
+  }
+
+  private List<String> advances() {
+    return harness.syncStore.calls().stream().filter(c -> c.startsWith("advance")).toList();
+  }
+
+  @Test
   void deliveredWithoutAWatermark_andRead_neverMoveTheDeliveryCursor() {
     EmbeddedChannel bob = harness.loggedIn(BOB, "tablet");
 

@@ -27,6 +27,7 @@ public final class ScriptedSyncStore implements SyncSource, DeliveryCursor {
   private boolean unreachable;
   private Status failure;
   private CompletableFuture<Void> syncGate = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> advanceGate = CompletableFuture.completedFuture(null);
   private Runnable onSync = () -> {};
 
   /** The page Sync answers for this cursor. */
@@ -48,6 +49,12 @@ public final class ScriptedSyncStore implements SyncSource, DeliveryCursor {
   public synchronized CompletableFuture<Void> holdSyncCalls() {
     syncGate = new CompletableFuture<>();
     return syncGate;
+  }
+
+  /** AdvanceCursor calls answer only once the returned future is completed. */
+  public synchronized CompletableFuture<Void> holdAdvances() {
+    advanceGate = new CompletableFuture<>();
+    return advanceGate;
   }
 
   /** Runs at the moment each Sync call arrives, e.g. to look at what else is visible then. */
@@ -94,7 +101,7 @@ public final class ScriptedSyncStore implements SyncSource, DeliveryCursor {
     CompletableFuture<Void> failed = failure();
     return failed != null
         ? failed.thenApply(ignored -> 0L)
-        : CompletableFuture.completedFuture(deliveredSeq);
+        : advanceGate.thenApply(ignored -> deliveredSeq);
   }
 
   /** Every call, in order, e.g. {@code "sync 7/phone cursor= limit=0"}. */
