@@ -47,6 +47,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * (and creates the topic), starts the outbox (published marker and republisher), ZooKeeper (worker
  * id lease, discovery), binds gRPC and registers last, so it is only found once it can serve.
  * {@link #close()} deregisters first, then drains; the republisher stops before the producer, the
- * marker after it, so late acknowledgements are still marked.
+ * marker after it, so late acknowledgements are still marked. {@link #crash()} (fault tests) stops
+ * the same things without any of that care, as kill -9 would.
  */
 public final class TransferServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransferServer.class);
@@ -85,7 +87,7 @@ public final class TransferServer implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Everything opened so far, closed in reverse order. */
+  /** Everything opened so far, closed (or crashed) in reverse order. */
   private final Deque<Step> opened = new ArrayDeque<>();
 
   private volatile Server grpcServer;
@@ -153,7 +155,7 @@ public final class TransferServer implements AutoCloseable {
     PublishedMarker marker = new PublishedMarker(outbox, clock, metrics, PUBLISHED_MARKS_QUEUED);
     marker.start();
     // Closed after the producer, whose close completes the last acknowledgements.
-    onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT));
+    onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT), marker::halt);
     metrics.monitorOutbox(marker::pending);
     MessageLog messageLog =
         new MessageLog(
@@ -162,7 +164,11 @@ public final class TransferServer implements AutoCloseable {
             config.kafkaTopic(),
             config.kafkaDeliveryTimeout());
     // Closed after the gRPC server drained, so in-flight sends still get their answer.
-    onClose("Kafka producer", () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT));
+    // A crash loses what the broker has not acknowledged yet: committed seqs the outbox must close.
+    onClose(
+        "Kafka producer",
+        () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT),
+        () -> messageLog.close(Duration.ZERO));
     Republisher republisher =
         new Republisher(
             outbox,
@@ -175,14 +181,18 @@ public final class TransferServer implements AutoCloseable {
             messageLog.maxWait().multipliedBy(2).plusSeconds(1),
             config.outboxBatchSize());
     republisher.start(config.outboxRepublishInterval());
-    onClose("outbox republisher", () -> republisher.close(OUTBOX_CLOSE_TIMEOUT));
+    onClose(
+        "outbox republisher",
+        () -> republisher.close(OUTBOX_CLOSE_TIMEOUT),
+        () -> republisher.close(Duration.ZERO));
 
     CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
     onClose("ZooKeeper client", zk::close);
     lease =
         WorkerIdLease.acquire(
             zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
-    onClose("worker id lease", lease::close);
+    // A dead process releases nothing: the node goes when the ZooKeeper client below closes.
+    onClose("worker id lease", lease::close, lease::abandon);
     lease.onLostForGood(this::deregister);
     LeasedIdIssuer ids =
         new LeasedIdIssuer(
@@ -191,13 +201,14 @@ public final class TransferServer implements AutoCloseable {
                 lease.workerId(), clock::millis, config.maxClockBackward().toMillis()));
 
     Discovery discovery = new Discovery(zk);
-    onClose("discovery", discovery::close);
+    // Closing discovery unregisters its instances, which a dead process does not do.
+    onClose("discovery", discovery::close, Step.NOTHING);
     ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
     onClose("user-status directory", userStatus::close);
     ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
     onClose("connector directory", connectors::close);
     GrpcChannels channels = new GrpcChannels();
-    onClose("gRPC channels", channels::close);
+    onClose("gRPC channels", channels::close, channels::closeNow);
 
     RouteLookup routeLookup = new RouteLookup(userStatus, channels, config.routeLookupTimeout());
     PushDispatcher push =
@@ -207,7 +218,7 @@ public final class TransferServer implements AutoCloseable {
             metrics,
             config.pushLanes(),
             config.pushQueueCapacity());
-    onClose("push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT));
+    onClose("push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT), () -> push.close(Duration.ZERO));
 
     UserDirectory users =
         new UserDirectory(dataSource, config.knownUsersCacheSize(), config.unknownUserTtl());
@@ -239,7 +250,10 @@ public final class TransferServer implements AutoCloseable {
             config.handlerQueueCapacity(),
             "transfer-grpc",
             metrics::callRejected);
-    onClose("handler threads", () -> handlers.close(HANDLER_STOP_TIMEOUT));
+    onClose(
+        "handler threads",
+        () -> handlers.close(HANDLER_STOP_TIMEOUT),
+        () -> handlers.close(Duration.ZERO));
     grpcServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             // Handlers only hand blocking work to the bounded HandlerPool (see there).
@@ -254,7 +268,8 @@ public final class TransferServer implements AutoCloseable {
                     metrics))
             .build()
             .start();
-    onClose("gRPC server", this::stopGrpcServer);
+    // Calls in flight are cut off unanswered, as the connection to a dead process breaks.
+    onClose("gRPC server", this::stopGrpcServer, () -> grpcServer.shutdownNow());
 
     registration =
         discovery.register(
@@ -264,7 +279,7 @@ public final class TransferServer implements AutoCloseable {
                 config.advertiseHost(),
                 grpcServer.getPort(),
                 Map.of("grpc", grpcServer.getPort())));
-    onClose("registration", registration::close);
+    onClose("registration", registration::close, Step.NOTHING);
     if (lease.isLostForGood()) {
       deregister();
     }
@@ -327,15 +342,41 @@ public final class TransferServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    runSteps(Step::close, "closing");
+    log.info("transfer {} stopped", config.instanceId());
+  }
+
+  /**
+   * For fault tests: stops as if the process were killed (kill -9), without waiting for anything.
+   * Calls in flight are cut off unanswered (gRPC shutdownNow) and handler threads interrupted;
+   * queued pushes are dropped; records the broker has not acknowledged are abandoned (the producer
+   * closes without flushing), so their seqs are committed in MySQL and missing in Kafka until
+   * another instance's outbox republishes them; queued published marks are not written. There is no
+   * deregistration and no worker id release: the ZooKeeper client just closes, which ends the
+   * session, so the registration and the worker id node vanish at once, as ZooKeeper would do on
+   * its own after the session timeout (fault tests need not wait for it). Idempotent; {@link
+   * #close()} afterwards does nothing.
+   */
+  public void crash() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.warn(
+        "transfer {} crashing (fault test): nothing drained, flushed or deregistered",
+        config.instanceId());
+    runSteps(Step::crash, "crashing");
+    log.warn("transfer {} crashed (fault test)", config.instanceId());
+  }
+
+  private void runSteps(Function<Step, Step.Action> which, String doing) {
     Step step;
     while ((step = opened.pollLast()) != null) {
       try {
-        step.action().run();
+        which.apply(step).run();
       } catch (Exception e) {
-        log.warn("closing {} failed: {}", step.name(), e.toString());
+        log.warn("{} {} failed: {}", doing, step.name(), e.toString());
       }
     }
-    log.info("transfer {} stopped", config.instanceId());
   }
 
   private void stopGrpcServer() throws InterruptedException {
@@ -356,11 +397,23 @@ public final class TransferServer implements AutoCloseable {
     }
   }
 
-  private void onClose(String name, Step.Action action) {
-    opened.addLast(new Step(name, action));
+  /** A step that a crash runs just like a close: it only frees what this process holds. */
+  private void onClose(String name, Step.Action close) {
+    onClose(name, close, close);
   }
 
-  private record Step(String name, Action action) {
+  /**
+   * @param crash what is left of the step when the process dies: stopping at once, without
+   *     draining, flushing or telling anyone; {@link Step#NOTHING} where a dead process does
+   *     nothing
+   */
+  private void onClose(String name, Step.Action close, Step.Action crash) {
+    opened.addLast(new Step(name, close, crash));
+  }
+
+  private record Step(String name, Action close, Action crash) {
+    static final Action NOTHING = () -> {};
+
     @FunctionalInterface
     interface Action {
       void run() throws Exception;
