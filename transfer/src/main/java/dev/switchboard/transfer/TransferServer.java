@@ -9,6 +9,7 @@ import dev.switchboard.common.discovery.ServiceNames;
 import dev.switchboard.common.discovery.ZooKeeperClients;
 import dev.switchboard.common.grpc.GrpcChannels;
 import dev.switchboard.common.kafka.TopicSetup;
+import dev.switchboard.common.lifecycle.Teardown;
 import dev.switchboard.common.metrics.MetricsEndpoint;
 import dev.switchboard.transfer.db.Databases;
 import dev.switchboard.transfer.grpc.HandlerPool;
@@ -42,12 +43,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +86,7 @@ public final class TransferServer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** Everything opened so far, closed (or crashed) in reverse order. */
-  private final Deque<Step> opened = new ArrayDeque<>();
+  private final Teardown teardown;
 
   private volatile Server grpcServer;
   private volatile Registration registration;
@@ -111,6 +109,7 @@ public final class TransferServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.intakeHook = intakeHook;
+    this.teardown = new Teardown("transfer " + config.instanceId());
   }
 
   public void start() throws Exception {
@@ -129,10 +128,10 @@ public final class TransferServer implements AutoCloseable {
   private void startAll() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", ServiceNames.TRANSFER, "instance", config.instanceId());
-    onClose("meter registry", registry::close);
+    teardown.onClose("meter registry", registry::close);
     TransferMetrics metrics = new TransferMetrics(registry);
     metricsEndpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
-    onClose("metrics endpoint", metricsEndpoint::close);
+    teardown.onClose("metrics endpoint", metricsEndpoint::close);
 
     HikariDataSource dataSource =
         Databases.pool(
@@ -141,7 +140,7 @@ public final class TransferServer implements AutoCloseable {
             config.mysqlPassword(),
             config.mysqlPoolSize(),
             "transfer-" + config.instanceId());
-    onClose("MySQL pool", dataSource::close);
+    teardown.onClose("MySQL pool", dataSource::close);
     Databases.migrate(dataSource);
 
     if (config.kafkaCreateTopic()) {
@@ -155,7 +154,7 @@ public final class TransferServer implements AutoCloseable {
     PublishedMarker marker = new PublishedMarker(outbox, clock, metrics, PUBLISHED_MARKS_QUEUED);
     marker.start();
     // Closed after the producer, whose close completes the last acknowledgements.
-    onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT), marker::halt);
+    teardown.onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT), marker::halt);
     metrics.monitorOutbox(marker::pending);
     MessageLog messageLog =
         new MessageLog(
@@ -165,7 +164,7 @@ public final class TransferServer implements AutoCloseable {
             config.kafkaDeliveryTimeout());
     // Closed after the gRPC server drained, so in-flight sends still get their answer.
     // A crash loses what the broker has not acknowledged yet: committed seqs the outbox must close.
-    onClose(
+    teardown.onClose(
         "Kafka producer",
         () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT),
         () -> messageLog.close(Duration.ZERO));
@@ -181,18 +180,18 @@ public final class TransferServer implements AutoCloseable {
             messageLog.maxWait().multipliedBy(2).plusSeconds(1),
             config.outboxBatchSize());
     republisher.start(config.outboxRepublishInterval());
-    onClose(
+    teardown.onClose(
         "outbox republisher",
         () -> republisher.close(OUTBOX_CLOSE_TIMEOUT),
         () -> republisher.close(Duration.ZERO));
 
     CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
-    onClose("ZooKeeper client", zk::close);
+    teardown.onClose("ZooKeeper client", zk::close);
     lease =
         WorkerIdLease.acquire(
             zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
     // A dead process releases nothing: the node goes when the ZooKeeper client below closes.
-    onClose("worker id lease", lease::close, lease::abandon);
+    teardown.onClose("worker id lease", lease::close, lease::abandon);
     lease.onLostForGood(this::deregister);
     LeasedIdIssuer ids =
         new LeasedIdIssuer(
@@ -202,13 +201,13 @@ public final class TransferServer implements AutoCloseable {
 
     Discovery discovery = new Discovery(zk);
     // Closing discovery unregisters its instances, which a dead process does not do.
-    onClose("discovery", discovery::close, Step.NOTHING);
+    teardown.onClose("discovery", discovery::close, Teardown.NOTHING);
     ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
-    onClose("user-status directory", userStatus::close);
+    teardown.onClose("user-status directory", userStatus::close);
     ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
-    onClose("connector directory", connectors::close);
+    teardown.onClose("connector directory", connectors::close);
     GrpcChannels channels = new GrpcChannels();
-    onClose("gRPC channels", channels::close, channels::closeNow);
+    teardown.onClose("gRPC channels", channels::close, channels::closeNow);
 
     RouteLookup routeLookup = new RouteLookup(userStatus, channels, config.routeLookupTimeout());
     PushDispatcher push =
@@ -218,7 +217,8 @@ public final class TransferServer implements AutoCloseable {
             metrics,
             config.pushLanes(),
             config.pushQueueCapacity());
-    onClose("push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT), () -> push.close(Duration.ZERO));
+    teardown.onClose(
+        "push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT), () -> push.close(Duration.ZERO));
 
     UserDirectory users =
         new UserDirectory(dataSource, config.knownUsersCacheSize(), config.unknownUserTtl());
@@ -250,7 +250,7 @@ public final class TransferServer implements AutoCloseable {
             config.handlerQueueCapacity(),
             "transfer-grpc",
             metrics::callRejected);
-    onClose(
+    teardown.onClose(
         "handler threads",
         () -> handlers.close(HANDLER_STOP_TIMEOUT),
         () -> handlers.close(Duration.ZERO));
@@ -269,7 +269,7 @@ public final class TransferServer implements AutoCloseable {
             .build()
             .start();
     // Calls in flight are cut off unanswered, as the connection to a dead process breaks.
-    onClose("gRPC server", this::stopGrpcServer, () -> grpcServer.shutdownNow());
+    teardown.onClose("gRPC server", this::stopGrpcServer, () -> grpcServer.shutdownNow());
 
     registration =
         discovery.register(
@@ -279,7 +279,7 @@ public final class TransferServer implements AutoCloseable {
                 config.advertiseHost(),
                 grpcServer.getPort(),
                 Map.of("grpc", grpcServer.getPort())));
-    onClose("registration", registration::close, Step.NOTHING);
+    teardown.onClose("registration", registration::close, Teardown.NOTHING);
     if (lease.isLostForGood()) {
       deregister();
     }
@@ -342,7 +342,7 @@ public final class TransferServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    runSteps(Step::close, "closing");
+    teardown.close();
     log.info("transfer {} stopped", config.instanceId());
   }
 
@@ -364,19 +364,8 @@ public final class TransferServer implements AutoCloseable {
     log.warn(
         "transfer {} crashing (fault test): nothing drained, flushed or deregistered",
         config.instanceId());
-    runSteps(Step::crash, "crashing");
+    teardown.crash();
     log.warn("transfer {} crashed (fault test)", config.instanceId());
-  }
-
-  private void runSteps(Function<Step, Step.Action> which, String doing) {
-    Step step;
-    while ((step = opened.pollLast()) != null) {
-      try {
-        which.apply(step).run();
-      } catch (Exception e) {
-        log.warn("{} {} failed: {}", doing, step.name(), e.toString());
-      }
-    }
   }
 
   private void stopGrpcServer() throws InterruptedException {
@@ -394,29 +383,6 @@ public final class TransferServer implements AutoCloseable {
     Registration current = registration;
     if (current != null) {
       current.close();
-    }
-  }
-
-  /** A step that a crash runs just like a close: it only frees what this process holds. */
-  private void onClose(String name, Step.Action close) {
-    onClose(name, close, close);
-  }
-
-  /**
-   * @param crash what is left of the step when the process dies: stopping at once, without
-   *     draining, flushing or telling anyone; {@link Step#NOTHING} where a dead process does
-   *     nothing
-   */
-  private void onClose(String name, Step.Action close, Step.Action crash) {
-    opened.addLast(new Step(name, close, crash));
-  }
-
-  private record Step(String name, Action close, Action crash) {
-    static final Action NOTHING = () -> {};
-
-    @FunctionalInterface
-    interface Action {
-      void run() throws Exception;
     }
   }
 }
