@@ -182,7 +182,7 @@ public final class OfflineStoreServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(service, new RpcMetricsInterceptor(registry)))
             .build()
             .start();
-    teardown.onClose("gRPC server", this::stopGrpcServer, () -> grpcServer.shutdownNow());
+    teardown.onClose("gRPC server", this::stopGrpcServer, this::cutGrpcServerOff);
 
     Registration registration =
         discovery.register(
@@ -294,6 +294,17 @@ public final class OfflineStoreServer implements AutoCloseable {
       server.shutdownNow();
       server.awaitTermination(1, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Calls in flight are cancelled unanswered, as the connections to a dead process break. Waits
+   * only for the transports to go (not for the calls): until then they still hand work to the
+   * handler threads, which the next step stops.
+   */
+  private void cutGrpcServerOff() throws InterruptedException {
+    Server server = grpcServer;
+    server.shutdownNow();
+    server.awaitTermination(1, TimeUnit.SECONDS);
   }
 
   private static void stopPool(ExecutorService pool) throws InterruptedException {
