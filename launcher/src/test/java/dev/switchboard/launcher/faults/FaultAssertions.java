@@ -44,4 +44,19 @@ final class FaultAssertions {
         .as("distinct message ids stored by offline-store")
         .isEqualTo(sent);
   }
+
+  /**
+   * Every accepted message reached Kafka and was marked so: the outbox ({@code
+   * unpublished_message}) empties once the republish sweep has run over what a fault left in it.
+   */
+  static void assertOutboxDrained(FaultCluster cluster, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(cluster.queryLong("SELECT COUNT(*) FROM unpublished_message"))
+                    .as("accepted messages not yet confirmed in Kafka (outbox rows)")
+                    .isZero());
+  }
 }

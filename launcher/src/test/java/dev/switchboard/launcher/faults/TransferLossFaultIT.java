@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.devkit.delivery.DeliveryChecker;
 import dev.switchboard.transfer.TransferServer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,20 +15,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fault 2: one of the two transfer instances goes away mid-traffic. The connectors move to the
- * other one; sends caught in between fail (UNAVAILABLE, timeout) and are sent again with the same
- * client_msg_id, which must answer the original message, never a second one.
+ * Fault 2: one of the two transfer instances is killed mid-traffic ({@link TransferServer#crash()}:
+ * calls in flight cut off unanswered, records the broker had not acknowledged abandoned, no
+ * deregistration). The connectors move to the other one; sends caught in between fail (UNAVAILABLE,
+ * timeout) and are sent again with the same client_msg_id, which must answer the original message,
+ * never a second one; seqs the victim committed but never got into Kafka reach it through the
+ * resend or the survivor's outbox.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TransferLossFaultIT {
   private static final Logger log = LoggerFactory.getLogger(TransferLossFaultIT.class);
+
+  /**
+   * The sweep looks every 2 s by default; a row becomes due only after the longest own append (7.25
+   * s with the default Kafka timeout) anyway, so looking more often costs a query, not a wait.
+   */
+  private static final Map<String, String> FAST_OUTBOX =
+      Map.of("IM_OUTBOX_REPUBLISH_INTERVAL", "250ms");
+
+  /** A row is due 7.25 s after its commit; this leaves room for a sweep or two on a busy box. */
+  private static final Duration OUTBOX_DRAINED_WITHIN = Duration.ofSeconds(30);
 
   @Test
   void aTransferInstanceStopsMidTraffic_resendsKeepTheirMessage_nothingLostOrDuplicated()
       throws Exception {
     FaultScale scale = FaultScale.fromSystemProperties();
     DeliveryChecker checker = new DeliveryChecker();
-    try (FaultCluster cluster = FaultCluster.start("transfer-loss", Map.of());
+    try (FaultCluster cluster = FaultCluster.start("transfer-loss", FAST_OUTBOX);
         ChatTraffic traffic = new ChatTraffic(cluster.apiUrl(), checker)) {
       TransferServer victim = cluster.cluster().transfers().get(0);
       List<FaultClient> clients = traffic.connectClients("xfer", scale.clients());
@@ -36,12 +50,14 @@ class TransferLossFaultIT {
       long startedAt = System.nanoTime();
       CompletableFuture<Void> sending = traffic.sendInPairs(clients, scale.perClient());
       traffic.awaitSent(total / 3, FaultScale.budget(scale.pairTotal()));
-      long stopping = System.nanoTime();
-      victim.close();
+      long killing = System.nanoTime();
+      victim.crash();
       log.info(
-          "transfer-1 stopped after {} SENT in {} ms",
+          "{} killed after {} SENT in {} ms; {} accepted messages not confirmed in Kafka yet",
+          victim.instanceId(),
           traffic.sentCount(),
-          (System.nanoTime() - stopping) / 1_000_000);
+          (System.nanoTime() - killing) / 1_000_000,
+          cluster.queryLong("SELECT COUNT(*) FROM unpublished_message"));
 
       ChatTraffic.waitFor(sending, FaultScale.budget(scale.pairTotal()));
       long sendMs = (System.nanoTime() - startedAt) / 1_000_000;
@@ -56,6 +72,7 @@ class TransferLossFaultIT {
           traffic.failures());
       FaultAssertions.assertClean(report, total);
       FaultAssertions.assertStoredOnce(cluster, report.sent());
+      FaultAssertions.assertOutboxDrained(cluster, OUTBOX_DRAINED_WITHIN);
       assertThat(cluster.cluster().transfers().get(1)).isNotNull();
     }
   }
