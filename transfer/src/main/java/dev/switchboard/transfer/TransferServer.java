@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A transfer instance: the composition root. {@link #start()} connects MySQL (and migrates), Kafka
- * (and creates the topic), starts the outbox (published marker and republisher), ZooKeeper (worker
- * id lease, discovery), binds gRPC and registers last, so it is only found once it can serve.
+ * (and creates the topic), ZooKeeper (worker id lease, discovery), starts the outbox (published
+ * marker and republisher), binds gRPC and registers last, so it is only found once it can serve.
  * {@link #close()} deregisters first, then drains; the republisher stops before the producer, the
  * marker after it, so late acknowledgements are still marked. {@link #crash()} (fault tests) stops
  * the same things without any of that care, as kill -9 would.
@@ -150,6 +150,32 @@ public final class TransferServer implements AutoCloseable {
           config.kafkaPartitions(),
           KAFKA_STARTUP_TIMEOUT);
     }
+    // Opened before the outbox and the producer so that a crash, which ends in reverse order, has
+    // abandoned the unacknowledged records before it closes this client (the slow step, ~100 ms).
+    CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
+    teardown.onClose("ZooKeeper client", zk::close);
+    lease =
+        WorkerIdLease.acquire(
+            zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
+    // A dead process releases nothing: the node goes with the session, when the client closes.
+    teardown.onClose("worker id lease", lease::close, lease::abandon);
+    lease.onLostForGood(this::deregister);
+    LeasedIdIssuer ids =
+        new LeasedIdIssuer(
+            lease,
+            new SnowflakeIdGenerator(
+                lease.workerId(), clock::millis, config.maxClockBackward().toMillis()));
+
+    Discovery discovery = new Discovery(zk);
+    // Closing discovery unregisters its instances, which a dead process does not do.
+    teardown.onClose("discovery", discovery::close, Teardown.NOTHING);
+    ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
+    teardown.onClose("user-status directory", userStatus::close);
+    ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
+    teardown.onClose("connector directory", connectors::close);
+    GrpcChannels channels = new GrpcChannels();
+    teardown.onClose("gRPC channels", channels::close, channels::closeNow);
+
     OutboxTable outbox = new OutboxTable(dataSource);
     PublishedMarker marker = new PublishedMarker(outbox, clock, metrics, PUBLISHED_MARKS_QUEUED);
     marker.start();
@@ -184,30 +210,6 @@ public final class TransferServer implements AutoCloseable {
         "outbox republisher",
         () -> republisher.close(OUTBOX_CLOSE_TIMEOUT),
         () -> republisher.close(Duration.ZERO));
-
-    CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
-    teardown.onClose("ZooKeeper client", zk::close);
-    lease =
-        WorkerIdLease.acquire(
-            zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
-    // A dead process releases nothing: the node goes when the ZooKeeper client below closes.
-    teardown.onClose("worker id lease", lease::close, lease::abandon);
-    lease.onLostForGood(this::deregister);
-    LeasedIdIssuer ids =
-        new LeasedIdIssuer(
-            lease,
-            new SnowflakeIdGenerator(
-                lease.workerId(), clock::millis, config.maxClockBackward().toMillis()));
-
-    Discovery discovery = new Discovery(zk);
-    // Closing discovery unregisters its instances, which a dead process does not do.
-    teardown.onClose("discovery", discovery::close, Teardown.NOTHING);
-    ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
-    teardown.onClose("user-status directory", userStatus::close);
-    ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
-    teardown.onClose("connector directory", connectors::close);
-    GrpcChannels channels = new GrpcChannels();
-    teardown.onClose("gRPC channels", channels::close, channels::closeNow);
 
     RouteLookup routeLookup = new RouteLookup(userStatus, channels, config.routeLookupTimeout());
     PushDispatcher push =
