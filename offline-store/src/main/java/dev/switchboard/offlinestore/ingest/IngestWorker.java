@@ -370,16 +370,17 @@ public final class IngestWorker {
    * loop abandons the batch in hand and the thread ends on its own. Does not wait, so it may be
    * called from this worker's own thread (an {@link IngestHooks} callback).
    */
-  public void halt() {
+  public synchronized void halt() {
+    if (halted) {
+      return;
+    }
     halted = true;
-    synchronized (this) {
-      stopRequested.countDown();
-      if (!started) {
-        started = true;
-        consumer.close(CloseOptions.timeout(Duration.ZERO));
-        stopped.countDown();
-        return;
-      }
+    stopRequested.countDown();
+    if (!started) {
+      started = true;
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      stopped.countDown();
+      return;
     }
     consumer.wakeup();
   }
