@@ -6,6 +6,11 @@ import dev.switchboard.devkit.EmbeddedKafka;
 import dev.switchboard.launcher.ClusterSettings;
 import dev.switchboard.launcher.Infrastructure;
 import dev.switchboard.launcher.LocalCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -110,6 +115,23 @@ final class FaultCluster implements AutoCloseable {
       rows.next();
       return rows.getLong(1);
     }
+  }
+
+  /**
+   * A counter or gauge from a service's Prometheus endpoint, summed over its labels; 0 if absent.
+   */
+  static double metric(int metricsPort, String name) throws IOException, InterruptedException {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Override
