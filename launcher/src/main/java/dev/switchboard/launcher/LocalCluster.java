@@ -31,6 +31,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private final ClusterSettings settings;
   private final Map<String, String> infrastructure;
+  private final FaultHooks hooks;
 
   /** In start order; closed from the end. */
   private final List<AutoCloseable> running = new ArrayList<>();
@@ -46,8 +47,15 @@ public final class LocalCluster implements AutoCloseable {
    *     IM_KAFKA_BOOTSTRAP and IM_ZK_CONNECT of the servers to use
    */
   public LocalCluster(ClusterSettings settings, Map<String, String> infrastructure) {
+    this(settings, infrastructure, FaultHooks.NONE);
+  }
+
+  /** With fault-injection hooks in the services (tests). */
+  public LocalCluster(
+      ClusterSettings settings, Map<String, String> infrastructure, FaultHooks hooks) {
     this.settings = settings;
     this.infrastructure = Map.copyOf(infrastructure);
+    this.hooks = hooks;
   }
 
   /** Starts the services in dependency order; on failure stops what already started. */
@@ -56,13 +64,14 @@ public final class LocalCluster implements AutoCloseable {
       userStatus = new UserStatusServer(UserStatusConfig.fromEnv(env(Map.of())));
       startService(userStatus, userStatus::start);
       for (int i = 1; i <= settings.transfers(); i++) {
+        String id = "transfer-" + i;
         TransferServer transfer =
             new TransferServer(
-                TransferConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", "transfer-" + i))));
+                TransferConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", id))), hooks.transfer(id));
         startService(transfer, transfer::start);
         transfers.add(transfer);
       }
-      offlineStore = newOfflineStore(IngestHooks.NONE);
+      offlineStore = newOfflineStore(hooks.offlineStore());
       startService(offlineStore, offlineStore::start);
       accountApi =
           new AccountApiServer(

@@ -356,8 +356,9 @@ public final class TransferServer implements AutoCloseable {
    * another instance's outbox republishes them; queued published marks are not written. There is no
    * deregistration and no worker id release: the ZooKeeper client just closes, which ends the
    * session, so the registration and the worker id node vanish at once, as ZooKeeper would do on
-   * its own after the session timeout (fault tests need not wait for it). Idempotent; {@link
-   * #close()} afterwards does nothing.
+   * its own after the session timeout (fault tests need not wait for it). Call it from a thread of
+   * its own, not from one of this instance's (an {@link IntakeHook}): it interrupts those.
+   * Idempotent; {@link #close()} afterwards does nothing.
    */
   public void crash() {
     if (!closed.compareAndSet(false, true)) {

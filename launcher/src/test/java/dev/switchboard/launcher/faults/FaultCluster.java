@@ -4,6 +4,7 @@ import dev.switchboard.common.auth.TokenService;
 import dev.switchboard.common.config.Env;
 import dev.switchboard.devkit.EmbeddedKafka;
 import dev.switchboard.launcher.ClusterSettings;
+import dev.switchboard.launcher.FaultHooks;
 import dev.switchboard.launcher.Infrastructure;
 import dev.switchboard.launcher.LocalCluster;
 import java.io.IOException;
@@ -49,6 +50,14 @@ final class FaultCluster implements AutoCloseable {
    * @param overrides IM_* settings for every service on top of the fault-test defaults
    */
   static FaultCluster start(String name, Map<String, String> overrides) throws Exception {
+    return start(name, overrides, FaultHooks.NONE);
+  }
+
+  /**
+   * @param hooks fault-injection hooks for the services, e.g. a {@link KillSwitch}
+   */
+  static FaultCluster start(String name, Map<String, String> overrides, FaultHooks hooks)
+      throws Exception {
     long startedAt = System.nanoTime();
     Path dataDir = Files.createTempDirectory("switchboard-faults-" + name + "-");
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
@@ -72,7 +81,8 @@ final class FaultCluster implements AutoCloseable {
                       2,
                       TokenService.encodeSecret(TokenService.randomSecret()),
                       settings),
-                  infrastructure.settings())
+                  infrastructure.settings(),
+                  hooks)
               .start();
       log.info(
           "fault cluster {} up in {} ms (data {})",

@@ -3,6 +3,7 @@ package dev.switchboard.launcher.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.devkit.delivery.DeliveryChecker;
+import dev.switchboard.launcher.FaultHooks;
 import dev.switchboard.launcher.LocalCluster;
 import dev.switchboard.offlinestore.OfflineStoreServer;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fault 6: offline-store is killed again and again mid-traffic, each time at the worst moment: a
- * batch is in MySQL, its Kafka offsets are not committed ({@link OfflineStoreKillSwitch}, {@link
+ * batch is in MySQL, its Kafka offsets are not committed ({@link KillSwitch}, {@link
  * OfflineStoreServer#crash()}: no offset commit, no drain, no deregistration). A fresh instance
  * with the same settings is started each time; it reads those batches again. Meanwhile the
  * connectors' syncs and cursor updates fail and are retried. Every SENT message must end up in
@@ -36,14 +37,16 @@ class OfflineStoreRestartFaultIT {
       throws Exception {
     FaultScale scale = FaultScale.fromSystemProperties();
     DeliveryChecker checker = new DeliveryChecker();
-    try (FaultCluster cluster = FaultCluster.start("offline-store-restart", Map.of());
+    KillSwitch killSwitch = new KillSwitch();
+    try (FaultCluster cluster =
+            FaultCluster.start(
+                "offline-store-restart",
+                Map.of(),
+                new FaultHooks(Map.of(), killSwitch.betweenDatabaseAndOffsetCommit()));
         ChatTraffic traffic = new ChatTraffic(cluster.apiUrl(), checker)) {
       LocalCluster local = cluster.cluster();
       List<OfflineStoreServer> generations = new ArrayList<>();
-      // The first instance must carry a switch too: replaced before any traffic.
-      OfflineStoreKillSwitch killSwitch = new OfflineStoreKillSwitch();
-      generations.add(local.offlineStore());
-      generations.add(attach(killSwitch, local.restartOfflineStore(killSwitch)));
+      generations.add(attach(killSwitch, local.offlineStore()));
       List<FaultClient> clients = traffic.connectClients("store", scale.clients());
 
       int total = traffic.warmUpPairs(clients) + scale.pairTotal();
@@ -53,17 +56,20 @@ class OfflineStoreRestartFaultIT {
       for (int kill = 1; kill <= kills; kill++) {
         traffic.awaitSent((long) total * kill / (kills + 1), FaultScale.budget(scale.pairTotal()));
         long sentAtKill = traffic.sentCount();
-        int inDoubt = killSwitch.killAtNextBatch(KILLED_WITHIN);
+        String inHand = killSwitch.killAtNextSeam(KILLED_WITHIN);
         long killedAt = System.nanoTime();
-        killSwitch = new OfflineStoreKillSwitch();
-        generations.add(attach(killSwitch, local.restartOfflineStore(killSwitch)));
+        killSwitch = new KillSwitch();
+        generations.add(
+            attach(
+                killSwitch,
+                local.restartOfflineStore(killSwitch.betweenDatabaseAndOffsetCommit())));
         log.info(
-            "offline-store kill {} of {} after {} SENT: its last batch of {} records is in MySQL"
-                + " with offsets not committed; a fresh instance serves after {} ms",
+            "offline-store kill {} of {} after {} SENT, with {}; a fresh instance serves after {}"
+                + " ms",
             kill,
             kills,
             sentAtKill,
-            inDoubt,
+            inHand,
             (System.nanoTime() - killedAt) / 1_000_000);
       }
 
@@ -89,13 +95,12 @@ class OfflineStoreRestartFaultIT {
           (long) chatsRead,
           report.sent(),
           (long) chatsRead - report.sent());
-      assertThat(generations).hasSize(kills + 2);
+      assertThat(generations).hasSize(kills + 1);
     }
   }
 
-  private static OfflineStoreServer attach(
-      OfflineStoreKillSwitch killSwitch, OfflineStoreServer server) {
-    killSwitch.attach(server);
+  private static OfflineStoreServer attach(KillSwitch killSwitch, OfflineStoreServer server) {
+    killSwitch.attach(server::crash);
     return server;
   }
 }

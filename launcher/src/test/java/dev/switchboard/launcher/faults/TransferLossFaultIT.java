@@ -1,6 +1,10 @@
 package dev.switchboard.launcher.faults;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.switchboard.devkit.delivery.DeliveryChecker;
+import dev.switchboard.launcher.FaultHooks;
+import dev.switchboard.offlinestore.ingest.IngestHooks;
 import dev.switchboard.transfer.TransferServer;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Fault 2: one of the two transfer instances is killed mid-traffic ({@link TransferServer#crash()}:
  * calls in flight cut off unanswered, records the broker had not acknowledged abandoned, no
- * deregistration). The connectors move to the other one; sends caught in between fail (UNAVAILABLE,
- * timeout) and are sent again with the same client_msg_id, which must answer the original message,
- * never a second one; seqs the victim committed but never got into Kafka reach it through the
- * resend or the survivor's outbox.
+ * deregistration), at the worst moment for it: right after it committed a message's seq, before the
+ * Kafka append ({@link KillSwitch}). The connectors move to the other one; sends caught in between
+ * fail (UNAVAILABLE, timeout) and are sent again with the same client_msg_id, which must answer the
+ * original message, never a second one; seqs the victim committed but never got into Kafka reach it
+ * through the resend or the survivor's outbox.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class TransferLossFaultIT {
@@ -31,6 +36,11 @@ class TransferLossFaultIT {
   private static final Map<String, String> FAST_OUTBOX =
       Map.of("IM_OUTBOX_REPUBLISH_INTERVAL", "250ms");
 
+  private static final String VICTIM = "transfer-1";
+
+  /** An armed switch fires at the victim's next accepted message, within ms under traffic. */
+  private static final Duration KILLED_WITHIN = Duration.ofSeconds(30);
+
   /** A row is due 7.25 s after its commit; this leaves room for a sweep or two on a busy box. */
   private static final Duration OUTBOX_DRAINED_WITHIN = Duration.ofSeconds(30);
 
@@ -39,22 +49,30 @@ class TransferLossFaultIT {
       throws Exception {
     FaultScale scale = FaultScale.fromSystemProperties();
     DeliveryChecker checker = new DeliveryChecker();
-    try (FaultCluster cluster = FaultCluster.start("transfer-loss", FAST_OUTBOX);
+    KillSwitch killSwitch = new KillSwitch();
+    try (FaultCluster cluster =
+            FaultCluster.start(
+                "transfer-loss",
+                FAST_OUTBOX,
+                new FaultHooks(
+                    Map.of(VICTIM, killSwitch.betweenCommitAndAppend()), IngestHooks.NONE));
         ChatTraffic traffic = new ChatTraffic(cluster.apiUrl(), checker)) {
       TransferServer victim = cluster.cluster().transfers().get(0);
+      assertThat(victim.instanceId()).isEqualTo(VICTIM);
+      killSwitch.attach(victim::crash);
       List<FaultClient> clients = traffic.connectClients("xfer", scale.clients());
 
       int total = traffic.warmUpPairs(clients) + scale.pairTotal();
       long startedAt = System.nanoTime();
       CompletableFuture<Void> sending = traffic.sendInPairs(clients, scale.perClient());
       traffic.awaitSent(total / 3, FaultScale.budget(scale.pairTotal()));
-      long killing = System.nanoTime();
-      victim.crash();
+      long sentAtKill = traffic.sentCount();
+      String inHand = killSwitch.killAtNextSeam(KILLED_WITHIN);
       log.info(
-          "{} killed after {} SENT in {} ms; {} accepted messages not confirmed in Kafka yet",
+          "{} killed after {} SENT, with {}; {} accepted messages not confirmed in Kafka yet",
           victim.instanceId(),
-          traffic.sentCount(),
-          (System.nanoTime() - killing) / 1_000_000,
+          sentAtKill,
+          inHand,
           cluster.queryLong("SELECT COUNT(*) FROM unpublished_message"));
 
       ChatTraffic.waitFor(sending, FaultScale.budget(scale.pairTotal()));
