@@ -36,7 +36,11 @@ final class FaultAssertions {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> cluster.queryLong("SELECT COUNT(*) FROM message") >= sent);
+        .untilAsserted(
+            () ->
+                assertThat(cluster.queryLong("SELECT COUNT(*) FROM message"))
+                    .as("messages stored by offline-store, waiting for all of them")
+                    .isGreaterThanOrEqualTo(sent));
     assertThat(cluster.queryLong("SELECT COUNT(*) FROM message"))
         .as("messages stored by offline-store")
         .isEqualTo(sent);
