@@ -264,15 +264,15 @@ public final class OfflineStoreServer implements AutoCloseable {
   }
 
   /**
-   * For fault tests: stops as if the process were killed (kill -9), without waiting for anything.
-   * RPCs in flight are cut off unanswered; the consumers commit no offset from now on (not even for
-   * a batch already in MySQL, so it is read again by the next owner of its partitions) and abandon
-   * the batch in hand; database connections are aborted, so a transaction in progress rolls back.
-   * There is no deregistration: the ZooKeeper client just closes, which ends the session, so the
-   * registration vanishes at once, as ZooKeeper would do after the session timeout. Likewise the
-   * consumers' group membership ends at once rather than after the group's session timeout, so that
-   * fault tests need not wait for either. Safe to call from an {@link IngestHooks} callback (that
-   * is, on a consumer thread); idempotent; {@link #close()} afterwards does nothing.
+   * For fault tests: stops as if the process were killed (kill -9), without waiting for any work to
+   * finish. RPCs in flight are cut off unanswered; the consumers commit no offset from now on (not
+   * even for a batch already in MySQL, so it is read again by the next owner of its partitions) and
+   * abandon the batch in hand; database connections are aborted, so a transaction in progress rolls
+   * back. There is no deregistration: the ZooKeeper client just closes, which ends the session, so
+   * the registration vanishes at once, as ZooKeeper would do after the session timeout. Likewise
+   * the consumers' group membership ends at once rather than after the group's session timeout, so
+   * that fault tests need not wait for either. Safe to call from an {@link IngestHooks} callback
+   * (that is, on a consumer thread); idempotent; {@link #close()} afterwards does nothing.
    */
   public void crash() {
     if (!closed.compareAndSet(false, true)) {
