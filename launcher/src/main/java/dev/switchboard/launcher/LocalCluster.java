@@ -7,13 +7,13 @@ import dev.switchboard.connector.ConnectorConfig;
 import dev.switchboard.connector.ConnectorServer;
 import dev.switchboard.offlinestore.OfflineStoreConfig;
 import dev.switchboard.offlinestore.OfflineStoreServer;
+import dev.switchboard.offlinestore.ingest.IngestHooks;
 import dev.switchboard.transfer.TransferConfig;
 import dev.switchboard.transfer.TransferServer;
 import dev.switchboard.userstatus.UserStatusConfig;
 import dev.switchboard.userstatus.UserStatusServer;
-import java.util.ArrayDeque;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,11 @@ public final class LocalCluster implements AutoCloseable {
 
   private final ClusterSettings settings;
   private final Map<String, String> infrastructure;
-  private final Deque<AutoCloseable> running = new ArrayDeque<>();
+  private final FaultHooks hooks;
+
+  /** In start order; closed from the end. */
+  private final List<AutoCloseable> running = new ArrayList<>();
+
   private UserStatusServer userStatus;
   private final List<TransferServer> transfers = new ArrayList<>();
   private OfflineStoreServer offlineStore;
@@ -43,8 +47,15 @@ public final class LocalCluster implements AutoCloseable {
    *     IM_KAFKA_BOOTSTRAP and IM_ZK_CONNECT of the servers to use
    */
   public LocalCluster(ClusterSettings settings, Map<String, String> infrastructure) {
+    this(settings, infrastructure, FaultHooks.NONE);
+  }
+
+  /** With fault-injection hooks in the services (tests). */
+  public LocalCluster(
+      ClusterSettings settings, Map<String, String> infrastructure, FaultHooks hooks) {
     this.settings = settings;
     this.infrastructure = Map.copyOf(infrastructure);
+    this.hooks = hooks;
   }
 
   /** Starts the services in dependency order; on failure stops what already started. */
@@ -53,15 +64,14 @@ public final class LocalCluster implements AutoCloseable {
       userStatus = new UserStatusServer(UserStatusConfig.fromEnv(env(Map.of())));
       startService(userStatus, userStatus::start);
       for (int i = 1; i <= settings.transfers(); i++) {
+        String id = "transfer-" + i;
         TransferServer transfer =
             new TransferServer(
-                TransferConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", "transfer-" + i))));
+                TransferConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", id))), hooks.transfer(id));
         startService(transfer, transfer::start);
         transfers.add(transfer);
       }
-      offlineStore =
-          new OfflineStoreServer(
-              OfflineStoreConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", "offline-store-1"))));
+      offlineStore = newOfflineStore(hooks.offlineStore());
       startService(offlineStore, offlineStore::start);
       accountApi =
           new AccountApiServer(
@@ -97,6 +107,37 @@ public final class LocalCluster implements AutoCloseable {
     return connector;
   }
 
+  /**
+   * For fault tests: kills offline-store as kill -9 would ({@link OfflineStoreServer#crash()}; a
+   * no-op if the instance already crashed, e.g. from one of its hooks) and starts a fresh instance
+   * with the same settings (instance id, consumer group) and {@code hooks}. Connectors and
+   * account-api find it through ZooKeeper as they found the first one; it reads again whatever the
+   * dead one stored without committing the offsets.
+   *
+   * @return the new instance, which {@link #offlineStore()} returns from now on
+   */
+  public synchronized OfflineStoreServer restartOfflineStore(IngestHooks hooks) throws Exception {
+    OfflineStoreServer dead = offlineStore;
+    dead.crash();
+    OfflineStoreServer fresh = newOfflineStore(hooks);
+    long startedAt = System.nanoTime();
+    fresh.start();
+    running.set(running.indexOf(dead), fresh);
+    offlineStore = fresh;
+    log.info(
+        "offline-store {} restarted in {} ms",
+        fresh.instanceId(),
+        (System.nanoTime() - startedAt) / 1_000_000);
+    return fresh;
+  }
+
+  private OfflineStoreServer newOfflineStore(IngestHooks hooks) {
+    return new OfflineStoreServer(
+        OfflineStoreConfig.fromEnv(env(Map.of("IM_INSTANCE_ID", "offline-store-1"))),
+        Clock.systemUTC(),
+        hooks);
+  }
+
   /** The services share no interface; each brings its own start. */
   @FunctionalInterface
   private interface Start {
@@ -106,7 +147,7 @@ public final class LocalCluster implements AutoCloseable {
   private void startService(AutoCloseable service, Start start) throws Exception {
     long startedAt = System.nanoTime();
     start.run();
-    running.push(service);
+    running.add(service);
     log.debug(
         "started {} in {} ms",
         service.getClass().getSimpleName(),
@@ -140,7 +181,7 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(connectors);
   }
 
-  public OfflineStoreServer offlineStore() {
+  public synchronized OfflineStoreServer offlineStore() {
     return offlineStore;
   }
 
@@ -152,7 +193,7 @@ public final class LocalCluster implements AutoCloseable {
   @Override
   public void close() {
     while (!running.isEmpty()) {
-      AutoCloseable service = running.pop();
+      AutoCloseable service = running.remove(running.size() - 1);
       try {
         service.close();
       } catch (Exception e) {

@@ -7,6 +7,7 @@ import dev.switchboard.common.discovery.ServiceEndpoint;
 import dev.switchboard.common.discovery.ServiceNames;
 import dev.switchboard.common.discovery.ZooKeeperClients;
 import dev.switchboard.common.kafka.TopicSetup;
+import dev.switchboard.common.lifecycle.Teardown;
 import dev.switchboard.common.metrics.MeterRegistries;
 import dev.switchboard.common.metrics.MetricsEndpoint;
 import dev.switchboard.offlinestore.grpc.OfflineStoreGrpcService;
@@ -30,8 +31,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -47,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * An offline-store instance: the composition root. {@link #start()} connects MySQL (and migrates),
  * makes sure the topic exists, starts the consumers, binds gRPC and registers in ZooKeeper last, so
  * it is only found once it can serve. {@link #close()} deregisters first, drains the RPCs, then
- * stops the consumers (each commits what it stored) and releases everything.
+ * stops the consumers (each commits what it stored) and releases everything. {@link #crash()}
+ * (fault tests) stops the same things as kill -9 would: no offset commit, no draining, no
+ * deregistration.
  */
 public final class OfflineStoreServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OfflineStoreServer.class);
@@ -61,8 +62,8 @@ public final class OfflineStoreServer implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Everything opened so far, closed in reverse order. */
-  private final Deque<Step> opened = new ArrayDeque<>();
+  /** Everything opened so far, closed (or crashed) in reverse order. */
+  private final Teardown teardown;
 
   private volatile Server grpcServer;
   private volatile MetricsEndpoint metricsEndpoint;
@@ -80,6 +81,7 @@ public final class OfflineStoreServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.hooks = hooks;
+    this.teardown = new Teardown("offline-store " + config.instanceId());
   }
 
   public void start() throws Exception {
@@ -98,10 +100,10 @@ public final class OfflineStoreServer implements AutoCloseable {
   private void startAll() throws Exception {
     PrometheusMeterRegistry registry =
         MeterRegistries.prometheus(ServiceNames.OFFLINE_STORE, config.instanceId());
-    onClose("meter registry", registry::close);
+    teardown.onClose("meter registry", registry::close);
     metrics = new OfflineMetrics(registry);
     metricsEndpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
-    onClose("metrics endpoint", metricsEndpoint::close);
+    teardown.onClose("metrics endpoint", metricsEndpoint::close);
 
     HikariDataSource dataSource =
         Databases.pool(
@@ -110,7 +112,7 @@ public final class OfflineStoreServer implements AutoCloseable {
             config.mysqlPassword(),
             config.mysqlPoolSize(),
             "offline-store-" + config.instanceId());
-    onClose("MySQL pool", dataSource::close);
+    teardown.onClose("MySQL pool", dataSource::close);
     Databases.migrate(dataSource);
 
     if (config.kafkaCreateTopic()) {
@@ -138,17 +140,19 @@ public final class OfflineStoreServer implements AutoCloseable {
             hooks,
             progress,
             metrics);
-    // Stopped after the gRPC server drained, before the pool closes: the last batch commits.
-    onClose("consumers", () -> ingest.close(CONSUMER_STOP_TIMEOUT));
+    // Stopped after the gRPC server drained, before the pool closes: the last batch commits. A
+    // crash commits nothing: what is in MySQL but not committed in Kafka is read again.
+    teardown.onClose("consumers", () -> ingest.close(CONSUMER_STOP_TIMEOUT), ingest::halt);
     Gauge.builder("offline.ingest.consumers.running", ingest, IngestGroup::running)
         .description("Consumers still consuming; below the configured count one stopped")
         .register(registry);
     ingest.start();
 
     CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
-    onClose("ZooKeeper client", zk::close);
+    teardown.onClose("ZooKeeper client", zk::close);
     Discovery discovery = new Discovery(zk);
-    onClose("discovery", discovery::close);
+    // Closing discovery unregisters its instances, which a dead process does not do.
+    teardown.onClose("discovery", discovery::close, Teardown.NOTHING);
 
     AllocatedSeqs allocated = new AllocatedSeqs(clock);
     ConversationMembers members = new ConversationMembers(clock);
@@ -171,14 +175,14 @@ public final class OfflineStoreServer implements AutoCloseable {
             new HistoryService(dataSource, config.maxPageSize()));
 
     ExecutorService handlers = Executors.newFixedThreadPool(config.handlerThreads(), threads());
-    onClose("handler threads", () -> stopPool(handlers));
+    teardown.onClose("handler threads", () -> stopPool(handlers), handlers::shutdownNow);
     grpcServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             .executor(handlers)
             .addService(ServerInterceptors.intercept(service, new RpcMetricsInterceptor(registry)))
             .build()
             .start();
-    onClose("gRPC server", this::stopGrpcServer);
+    teardown.onClose("gRPC server", this::stopGrpcServer, this::cutGrpcServerOff);
 
     Registration registration =
         discovery.register(
@@ -188,7 +192,8 @@ public final class OfflineStoreServer implements AutoCloseable {
                 config.advertiseHost(),
                 grpcServer.getPort(),
                 Map.of("grpc", grpcServer.getPort())));
-    onClose("registration", registration::close);
+    // Gone with the ZooKeeper session in a crash.
+    teardown.onClose("registration", registration::close, Teardown.NOTHING);
     log.info(
         "offline-store {} serving on {}:{} (topic {}, group {}, {} consumer(s), metrics port {})",
         config.instanceId(),
@@ -254,15 +259,36 @@ public final class OfflineStoreServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    Step step;
-    while ((step = opened.pollLast()) != null) {
-      try {
-        step.action().run();
-      } catch (Exception e) {
-        log.warn("closing {} failed: {}", step.name(), e.toString());
-      }
-    }
+    teardown.close();
     log.info("offline-store {} stopped", config.instanceId());
+  }
+
+  /**
+   * For fault tests: stops as if the process were killed (kill -9), without waiting for any work to
+   * finish. RPCs in flight are cut off unanswered; the consumers commit no offset from now on (not
+   * even for a batch already in MySQL, so it is read again by the next owner of its partitions) and
+   * abandon the batch in hand; database connections are aborted, so a transaction in progress rolls
+   * back. There is no deregistration: the ZooKeeper client just closes, which ends the session, so
+   * the registration vanishes at once, as ZooKeeper would do after the session timeout. Likewise
+   * the consumers' group membership ends at once rather than after the group's session timeout, so
+   * that fault tests need not wait for either. Safe to call from an {@link IngestHooks} callback
+   * (that is, on a consumer thread); idempotent; {@link #close()} afterwards does nothing.
+   */
+  public void crash() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.warn(
+        "offline-store {} crashing (fault test): no offset commit, nothing drained or"
+            + " deregistered",
+        config.instanceId());
+    // The offset commit is what this crash exists to withhold: first, before the slower steps.
+    IngestGroup group = ingest;
+    if (group != null) {
+      group.halt();
+    }
+    teardown.crash();
+    log.warn("offline-store {} crashed (fault test)", config.instanceId());
   }
 
   private void stopGrpcServer() throws InterruptedException {
@@ -273,6 +299,17 @@ public final class OfflineStoreServer implements AutoCloseable {
       server.shutdownNow();
       server.awaitTermination(1, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Calls in flight are cancelled unanswered, as the connections to a dead process break. Waits
+   * only for the transports to go (not for the calls): until then they still hand work to the
+   * handler threads, which the next step stops.
+   */
+  private void cutGrpcServerOff() throws InterruptedException {
+    Server server = grpcServer;
+    server.shutdownNow();
+    server.awaitTermination(1, TimeUnit.SECONDS);
   }
 
   private static void stopPool(ExecutorService pool) throws InterruptedException {
@@ -289,16 +326,5 @@ public final class OfflineStoreServer implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  private void onClose(String name, Step.Action action) {
-    opened.addLast(new Step(name, action));
-  }
-
-  private record Step(String name, Action action) {
-    @FunctionalInterface
-    interface Action {
-      void run() throws Exception;
-    }
   }
 }

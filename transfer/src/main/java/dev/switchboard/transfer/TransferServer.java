@@ -9,6 +9,7 @@ import dev.switchboard.common.discovery.ServiceNames;
 import dev.switchboard.common.discovery.ZooKeeperClients;
 import dev.switchboard.common.grpc.GrpcChannels;
 import dev.switchboard.common.kafka.TopicSetup;
+import dev.switchboard.common.lifecycle.Teardown;
 import dev.switchboard.common.metrics.MetricsEndpoint;
 import dev.switchboard.transfer.db.Databases;
 import dev.switchboard.transfer.grpc.HandlerPool;
@@ -43,8 +44,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,10 +53,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A transfer instance: the composition root. {@link #start()} connects MySQL (and migrates), Kafka
- * (and creates the topic), starts the outbox (published marker and republisher), ZooKeeper (worker
- * id lease, discovery), binds gRPC and registers last, so it is only found once it can serve.
+ * (and creates the topic), ZooKeeper (worker id lease, discovery), starts the outbox (published
+ * marker and republisher), binds gRPC and registers last, so it is only found once it can serve.
  * {@link #close()} deregisters first, then drains; the republisher stops before the producer, the
- * marker after it, so late acknowledgements are still marked.
+ * marker after it, so late acknowledgements are still marked. {@link #crash()} (fault tests) stops
+ * the same things without any of that care, as kill -9 would.
  */
 public final class TransferServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransferServer.class);
@@ -86,8 +86,8 @@ public final class TransferServer implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Everything opened so far, closed in reverse order. */
-  private final Deque<Step> opened = new ArrayDeque<>();
+  /** Everything opened so far, closed (or crashed) in reverse order. */
+  private final Teardown teardown;
 
   private volatile Server grpcServer;
   private volatile Registration registration;
@@ -110,6 +110,7 @@ public final class TransferServer implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.intakeHook = intakeHook;
+    this.teardown = new Teardown("transfer " + config.instanceId());
   }
 
   public void start() throws Exception {
@@ -128,10 +129,10 @@ public final class TransferServer implements AutoCloseable {
   private void startAll() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", ServiceNames.TRANSFER, "instance", config.instanceId());
-    onClose("meter registry", registry::close);
+    teardown.onClose("meter registry", registry::close);
     TransferMetrics metrics = new TransferMetrics(registry);
     metricsEndpoint = MetricsEndpoint.start(registry, config.host(), config.metricsPort());
-    onClose("metrics endpoint", metricsEndpoint::close);
+    teardown.onClose("metrics endpoint", metricsEndpoint::close);
 
     HikariDataSource dataSource =
         Databases.pool(
@@ -140,7 +141,7 @@ public final class TransferServer implements AutoCloseable {
             config.mysqlPassword(),
             config.mysqlPoolSize(),
             "transfer-" + config.instanceId());
-    onClose("MySQL pool", dataSource::close);
+    teardown.onClose("MySQL pool", dataSource::close);
     Databases.migrate(dataSource);
 
     if (config.kafkaCreateTopic()) {
@@ -150,11 +151,37 @@ public final class TransferServer implements AutoCloseable {
           config.kafkaPartitions(),
           KAFKA_STARTUP_TIMEOUT);
     }
+    // Opened before the outbox and the producer so that a crash, which ends in reverse order, has
+    // abandoned the unacknowledged records before it closes this client (the slow step, ~100 ms).
+    CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
+    teardown.onClose("ZooKeeper client", zk::close);
+    lease =
+        WorkerIdLease.acquire(
+            zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
+    // A dead process releases nothing: the node goes with the session, when the client closes.
+    teardown.onClose("worker id lease", lease::close, lease::abandon);
+    lease.onLostForGood(this::deregister);
+    LeasedIdIssuer ids =
+        new LeasedIdIssuer(
+            lease,
+            new SnowflakeIdGenerator(
+                lease.workerId(), clock::millis, config.maxClockBackward().toMillis()));
+
+    Discovery discovery = new Discovery(zk);
+    // Closing discovery unregisters its instances, which a dead process does not do.
+    teardown.onClose("discovery", discovery::close, Teardown.NOTHING);
+    ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
+    teardown.onClose("user-status directory", userStatus::close);
+    ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
+    teardown.onClose("connector directory", connectors::close);
+    GrpcChannels channels = new GrpcChannels();
+    teardown.onClose("gRPC channels", channels::close, channels::closeNow);
+
     OutboxTable outbox = new OutboxTable(dataSource);
     PublishedMarker marker = new PublishedMarker(outbox, clock, metrics, PUBLISHED_MARKS_QUEUED);
     marker.start();
     // Closed after the producer, whose close completes the last acknowledgements.
-    onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT));
+    teardown.onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT), marker::halt);
     metrics.monitorOutbox(marker::pending);
     MessageLog messageLog =
         new MessageLog(
@@ -163,7 +190,11 @@ public final class TransferServer implements AutoCloseable {
             config.kafkaTopic(),
             config.kafkaDeliveryTimeout());
     // Closed after the gRPC server drained, so in-flight sends still get their answer.
-    onClose("Kafka producer", () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT));
+    // A crash loses what the broker has not acknowledged yet: committed seqs the outbox must close.
+    teardown.onClose(
+        "Kafka producer",
+        () -> messageLog.close(PRODUCER_CLOSE_TIMEOUT),
+        () -> messageLog.close(Duration.ZERO));
     Republisher republisher =
         new Republisher(
             outbox,
@@ -176,29 +207,10 @@ public final class TransferServer implements AutoCloseable {
             messageLog.maxWait().multipliedBy(2).plusSeconds(1),
             config.outboxBatchSize());
     republisher.start(config.outboxRepublishInterval());
-    onClose("outbox republisher", () -> republisher.close(OUTBOX_CLOSE_TIMEOUT));
-
-    CuratorFramework zk = ZooKeeperClients.connect(config.zkConnect(), config.zkConnectTimeout());
-    onClose("ZooKeeper client", zk::close);
-    lease =
-        WorkerIdLease.acquire(
-            zk, WORKER_ID_PATH, SnowflakeIdGenerator.MAX_WORKER_ID, config.instanceId());
-    onClose("worker id lease", lease::close);
-    lease.onLostForGood(this::deregister);
-    LeasedIdIssuer ids =
-        new LeasedIdIssuer(
-            lease,
-            new SnowflakeIdGenerator(
-                lease.workerId(), clock::millis, config.maxClockBackward().toMillis()));
-
-    Discovery discovery = new Discovery(zk);
-    onClose("discovery", discovery::close);
-    ServiceDirectory userStatus = discovery.directory(ServiceNames.USER_STATUS);
-    onClose("user-status directory", userStatus::close);
-    ServiceDirectory connectors = discovery.directory(ServiceNames.CONNECTOR);
-    onClose("connector directory", connectors::close);
-    GrpcChannels channels = new GrpcChannels();
-    onClose("gRPC channels", channels::close);
+    teardown.onClose(
+        "outbox republisher",
+        () -> republisher.close(OUTBOX_CLOSE_TIMEOUT),
+        () -> republisher.close(Duration.ZERO));
 
     RouteLookup routeLookup = new RouteLookup(userStatus, channels, config.routeLookupTimeout());
     PushDispatcher push =
@@ -208,7 +220,8 @@ public final class TransferServer implements AutoCloseable {
             metrics,
             config.pushLanes(),
             config.pushQueueCapacity());
-    onClose("push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT));
+    teardown.onClose(
+        "push lanes", () -> push.close(PUSH_DRAIN_TIMEOUT), () -> push.close(Duration.ZERO));
 
     UserDirectory users =
         new UserDirectory(dataSource, config.knownUsersCacheSize(), config.unknownUserTtl());
@@ -223,7 +236,7 @@ public final class TransferServer implements AutoCloseable {
     AcceptBatcher sequencer =
         new AcceptBatcher(
             dataSource, store, ids, config.sequencingLanes(), config.sequencingBatchSize());
-    onClose("sequencing lanes", sequencer::close);
+    teardown.onClose("sequencing lanes", sequencer::close);
     ChatIntake chats =
         new ChatIntake(
             users, policy, store, sequencer, messageLog, marker, push, metrics, clock, intakeHook);
@@ -236,7 +249,10 @@ public final class TransferServer implements AutoCloseable {
             config.handlerQueueCapacity(),
             "transfer-grpc",
             metrics::callRejected);
-    onClose("handler threads", () -> handlers.close(HANDLER_STOP_TIMEOUT));
+    teardown.onClose(
+        "handler threads",
+        () -> handlers.close(HANDLER_STOP_TIMEOUT),
+        () -> handlers.close(Duration.ZERO));
     grpcServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
             // Handlers only hand blocking work to the bounded HandlerPool (see there).
@@ -251,7 +267,8 @@ public final class TransferServer implements AutoCloseable {
                     metrics))
             .build()
             .start();
-    onClose("gRPC server", this::stopGrpcServer);
+    // Calls in flight are cut off unanswered, as the connection to a dead process breaks.
+    teardown.onClose("gRPC server", this::stopGrpcServer, () -> grpcServer.shutdownNow());
 
     registration =
         discovery.register(
@@ -261,7 +278,7 @@ public final class TransferServer implements AutoCloseable {
                 config.advertiseHost(),
                 grpcServer.getPort(),
                 Map.of("grpc", grpcServer.getPort())));
-    onClose("registration", registration::close);
+    teardown.onClose("registration", registration::close, Teardown.NOTHING);
     if (lease.isLostForGood()) {
       deregister();
     }
@@ -324,15 +341,31 @@ public final class TransferServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    Step step;
-    while ((step = opened.pollLast()) != null) {
-      try {
-        step.action().run();
-      } catch (Exception e) {
-        log.warn("closing {} failed: {}", step.name(), e.toString());
-      }
-    }
+    teardown.close();
     log.info("transfer {} stopped", config.instanceId());
+  }
+
+  /**
+   * For fault tests: stops as if the process were killed (kill -9), without waiting for anything.
+   * Calls in flight are cut off unanswered (gRPC shutdownNow) and handler threads interrupted;
+   * queued pushes are dropped; records the broker has not acknowledged are abandoned (the producer
+   * closes without flushing), so their seqs are committed in MySQL and missing in Kafka until
+   * another instance's outbox republishes them; queued published marks are not written. There is no
+   * deregistration and no worker id release: the ZooKeeper client just closes, which ends the
+   * session, so the registration and the worker id node vanish at once, as ZooKeeper would do on
+   * its own after the session timeout (fault tests need not wait for it). Call it from a thread of
+   * its own, not from one of this instance's (an {@link IntakeHook}): it interrupts those.
+   * Idempotent; {@link #close()} afterwards does nothing.
+   */
+  public void crash() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    log.warn(
+        "transfer {} crashing (fault test): nothing drained, flushed or deregistered",
+        config.instanceId());
+    teardown.crash();
+    log.warn("transfer {} crashed (fault test)", config.instanceId());
   }
 
   private void stopGrpcServer() throws InterruptedException {
@@ -350,17 +383,6 @@ public final class TransferServer implements AutoCloseable {
     Registration current = registration;
     if (current != null) {
       current.close();
-    }
-  }
-
-  private void onClose(String name, Step.Action action) {
-    opened.addLast(new Step(name, action));
-  }
-
-  private record Step(String name, Action action) {
-    @FunctionalInterface
-    interface Action {
-      void run() throws Exception;
     }
   }
 }

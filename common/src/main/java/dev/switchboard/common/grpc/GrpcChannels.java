@@ -46,4 +46,10 @@ public final class GrpcChannels implements AutoCloseable {
     }
     channels.clear();
   }
+
+  /** Closes every channel at once, cancelling calls in flight (a process that dies). */
+  public void closeNow() {
+    channels.values().forEach(ManagedChannel::shutdownNow);
+    channels.clear();
+  }
 }

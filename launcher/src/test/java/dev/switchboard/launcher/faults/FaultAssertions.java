@@ -36,12 +36,31 @@ final class FaultAssertions {
     await()
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> cluster.queryLong("SELECT COUNT(*) FROM message") >= sent);
+        .untilAsserted(
+            () ->
+                assertThat(cluster.queryLong("SELECT COUNT(*) FROM message"))
+                    .as("messages stored by offline-store, waiting for all of them")
+                    .isGreaterThanOrEqualTo(sent));
     assertThat(cluster.queryLong("SELECT COUNT(*) FROM message"))
         .as("messages stored by offline-store")
         .isEqualTo(sent);
     assertThat(cluster.queryLong("SELECT COUNT(DISTINCT msg_id) FROM message"))
         .as("distinct message ids stored by offline-store")
         .isEqualTo(sent);
+  }
+
+  /**
+   * Every accepted message reached Kafka and was marked so: the outbox ({@code
+   * unpublished_message}) empties once the republish sweep has run over what a fault left in it.
+   */
+  static void assertOutboxDrained(FaultCluster cluster, Duration atMost) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () ->
+                assertThat(cluster.queryLong("SELECT COUNT(*) FROM unpublished_message"))
+                    .as("accepted messages not yet confirmed in Kafka (outbox rows)")
+                    .isZero());
   }
 }

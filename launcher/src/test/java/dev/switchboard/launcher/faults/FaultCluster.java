@@ -4,8 +4,14 @@ import dev.switchboard.common.auth.TokenService;
 import dev.switchboard.common.config.Env;
 import dev.switchboard.devkit.EmbeddedKafka;
 import dev.switchboard.launcher.ClusterSettings;
+import dev.switchboard.launcher.FaultHooks;
 import dev.switchboard.launcher.Infrastructure;
 import dev.switchboard.launcher.LocalCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -44,6 +50,14 @@ final class FaultCluster implements AutoCloseable {
    * @param overrides IM_* settings for every service on top of the fault-test defaults
    */
   static FaultCluster start(String name, Map<String, String> overrides) throws Exception {
+    return start(name, overrides, FaultHooks.NONE);
+  }
+
+  /**
+   * @param hooks fault-injection hooks for the services, e.g. a {@link KillSwitch}
+   */
+  static FaultCluster start(String name, Map<String, String> overrides, FaultHooks hooks)
+      throws Exception {
     long startedAt = System.nanoTime();
     Path dataDir = Files.createTempDirectory("switchboard-faults-" + name + "-");
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), 0);
@@ -67,7 +81,8 @@ final class FaultCluster implements AutoCloseable {
                       2,
                       TokenService.encodeSecret(TokenService.randomSecret()),
                       settings),
-                  infrastructure.settings())
+                  infrastructure.settings(),
+                  hooks)
               .start();
       log.info(
           "fault cluster {} up in {} ms (data {})",
@@ -110,6 +125,23 @@ final class FaultCluster implements AutoCloseable {
       rows.next();
       return rows.getLong(1);
     }
+  }
+
+  /**
+   * A counter or gauge from a service's Prometheus endpoint, summed over its labels; 0 if absent.
+   */
+  static double metric(int metricsPort, String name) throws IOException, InterruptedException {
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.lines()
+        .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Override

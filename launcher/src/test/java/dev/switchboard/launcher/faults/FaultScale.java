@@ -8,21 +8,25 @@ package dev.switchboard.launcher.faults;
  * the full size:
  *
  * <pre>
- * default:        100 clients in 50 pairs, 2,000 messages; offline user 2,000 messages
- * -Pfaults-large: 100 clients in 50 pairs, 10,000 messages; offline user 5,000 messages
+ * default:        100 clients in 50 pairs, 2,000 messages; offline user 2,000 messages;
+ *                 offline-store killed 3 times
+ * -Pfaults-large: 100 clients in 50 pairs, 10,000 messages; offline user 5,000 messages;
+ *                 offline-store killed 8 times
  * </pre>
  *
  * Each figure can also be set alone with {@code -Dswitchboard.faults.clients=}, {@code
- * -Dswitchboard.faults.messages=} and {@code -Dswitchboard.faults.offlineMessages=}.
+ * -Dswitchboard.faults.messages=}, {@code -Dswitchboard.faults.offlineMessages=} and {@code
+ * -Dswitchboard.faults.offlineStoreKills=}.
  */
-record FaultScale(int clients, int messages, int offlineMessages) {
+record FaultScale(int clients, int messages, int offlineMessages, int offlineStoreKills) {
 
   static FaultScale fromSystemProperties() {
     FaultScale scale =
         new FaultScale(
             Integer.getInteger("switchboard.faults.clients", 100),
             Integer.getInteger("switchboard.faults.messages", 2_000),
-            Integer.getInteger("switchboard.faults.offlineMessages", 2_000));
+            Integer.getInteger("switchboard.faults.offlineMessages", 2_000),
+            Integer.getInteger("switchboard.faults.offlineStoreKills", 3));
     if (scale.clients < 2 || scale.clients % 2 != 0) {
       throw new IllegalArgumentException("switchboard.faults.clients must be even and >= 2");
     }

@@ -10,16 +10,16 @@
  * <ul>
  *   <li>{@code ConnectorCrashFaultIT}: a connector dies without a Kick; clients reconnect elsewhere
  *       and sync.
- *   <li>{@code TransferLossFaultIT}: one transfer instance stops; resends keep their message.
+ *   <li>{@code TransferLossFaultIT}: one transfer instance is killed; resends keep their message,
+ *       the outbox empties.
  *   <li>{@code RedisFlushFaultIT}: Redis FLUSHALL; no seq reused, routes come back by renewal.
  *   <li>{@code KafkaOutageFaultIT}: the broker stops and restarts; no SENT while it is down,
  *       everything SENT is delivered and stored afterwards.
  *   <li>{@code OfflineSyncFaultIT}: an offline user gets what five senders sent, in order, at
  *       login; logs the full sync time.
+ *   <li>{@code OfflineStoreRestartFaultIT}: offline-store is killed again and again between its
+ *       MySQL commit and its offset commit and started afresh; every message stored once.
  * </ul>
- *
- * Killing offline-store between its MySQL write and its offset commit is covered where that window
- * can be hit on purpose: offline-store's own {@code IngestIT}.
  *
  * <p>Size: {@link dev.switchboard.launcher.faults.FaultScale} (smaller by default for CI; {@code
  * -Pfaults-large} for the issue's full size). Run them alone from {@code launcher/} with {@code mvn

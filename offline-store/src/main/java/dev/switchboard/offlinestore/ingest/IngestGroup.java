@@ -104,6 +104,11 @@ public final class IngestGroup implements AutoCloseable {
     }
   }
 
+  /** For fault tests: every consumer dies at once, committing nothing more (see IngestWorker). */
+  public void halt() {
+    workers.forEach(IngestWorker::halt);
+  }
+
   @Override
   public void close() throws InterruptedException {
     close(Duration.ofSeconds(10));

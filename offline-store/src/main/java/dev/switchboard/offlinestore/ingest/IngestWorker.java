@@ -90,6 +90,9 @@ public final class IngestWorker {
   /** After an unexpected failure nothing more is committed. Consumer thread only. */
   private boolean crashed;
 
+  /** The process is being killed ({@link #halt}): nothing more is committed. Any thread. */
+  private volatile boolean halted;
+
   public IngestWorker(
       String name,
       Consumer<byte[], byte[]> consumer,
@@ -255,7 +258,7 @@ public final class IngestWorker {
   }
 
   private void commitUncommitted() {
-    if (uncommitted.isEmpty() || crashed) {
+    if (uncommitted.isEmpty() || !mayCommit()) {
       return;
     }
     try {
@@ -321,6 +324,10 @@ public final class IngestWorker {
     return stopRequested.getCount() == 0 || Thread.currentThread().isInterrupted();
   }
 
+  private boolean mayCommit() {
+    return !crashed && !halted;
+  }
+
   private void closeConsumer() {
     try {
       commitUncommitted();
@@ -328,6 +335,8 @@ public final class IngestWorker {
       log.warn("consumer {} final commit failed: {}", name, e.toString());
     }
     try {
+      // A halted (killed) member leaves the group too: the broker would drop it after the session
+      // timeout anyway, and fault tests need not wait for that.
       consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
     } catch (RuntimeException e) {
       log.warn("consumer {} did not close cleanly: {}", name, e.toString());
@@ -355,6 +364,27 @@ public final class IngestWorker {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * For fault tests: the process dies now. From this call on nothing is committed to Kafka, not
+   * even for a batch already in MySQL (it is read again by the next owner of its partitions); the
+   * loop abandons the batch in hand and the thread ends on its own. Does not wait, so it may be
+   * called from this worker's own thread (an {@link IngestHooks} callback).
+   */
+  public synchronized void halt() {
+    if (halted) {
+      return;
+    }
+    halted = true;
+    stopRequested.countDown();
+    if (!started) {
+      started = true;
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      stopped.countDown();
+      return;
+    }
+    consumer.wakeup();
+  }
+
   /** Before partitions move to another consumer, commit what is stored (not after a crash). */
   private final class CommitOnRevoke implements ConsumerRebalanceListener {
     @Override
@@ -371,7 +401,7 @@ public final class IngestWorker {
           revoked.put(partition, offset);
         }
       }
-      if (!revoked.isEmpty() && !crashed) {
+      if (!revoked.isEmpty() && mayCommit()) {
         try {
           consumer.commitSync(revoked);
         } catch (KafkaException e) {

@@ -244,11 +244,32 @@ public final class WorkerIdLease implements AutoCloseable {
     action.run();
   }
 
+  /** Stops issuing and releases the number at once, so a new instance can take it. */
   @Override
   public void close() {
+    if (stop()) {
+      try {
+        node.release();
+      } catch (Exception e) {
+        // Ephemeral: it goes with the session anyway.
+      }
+    }
+  }
+
+  /**
+   * Stops issuing without releasing the number: what a killed process leaves behind. The node goes
+   * only with the ZooKeeper session, so until the session ends no other instance can take the
+   * number (the lease keeps protecting ids this instance issued before it died).
+   */
+  public void abandon() {
+    stop();
+  }
+
+  /** Returns false if the lease was already stopped. */
+  private boolean stop() {
     synchronized (this) {
       if (state == State.CLOSED) {
-        return;
+        return false;
       }
       state = State.CLOSED;
       attempt++;
@@ -259,10 +280,6 @@ public final class WorkerIdLease implements AutoCloseable {
     if (ownScheduler != null) {
       ownScheduler.shutdownNow();
     }
-    try {
-      node.release();
-    } catch (Exception e) {
-      // Ephemeral: it goes with the session anyway.
-    }
+    return true;
   }
 }

@@ -34,6 +34,7 @@ public final class PublishedMarker implements AutoCloseable {
   private final Thread worker;
   private final RateLimitedLog failures = new RateLimitedLog(log, 10_000);
   private volatile boolean closing;
+  private volatile boolean halted;
 
   /**
    * @param capacity ids waiting to be marked; beyond it marks are dropped (see class comment)
@@ -65,7 +66,7 @@ public final class PublishedMarker implements AutoCloseable {
 
   private void run() {
     List<Long> batch = new ArrayList<>(BATCH);
-    while (!closing || !queue.isEmpty()) {
+    while (!halted && (!closing || !queue.isEmpty())) {
       try {
         Long first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) {
@@ -111,6 +112,15 @@ public final class PublishedMarker implements AutoCloseable {
       log.warn("{} published marks not written within {}", queue.size(), timeout);
       worker.interrupt();
     }
+  }
+
+  /**
+   * Stops at once and writes nothing more, as a killed process would: what is queued stays in the
+   * outbox for a republisher.
+   */
+  public void halt() {
+    halted = true;
+    worker.interrupt();
   }
 
   @Override

@@ -19,6 +19,7 @@ class WorkerIdLeaseTest {
     private final Deque<Object> answers = new ArrayDeque<>();
     private Object last = Holder.OURS;
     int creates;
+    int releases;
     boolean createSucceeds = true;
 
     ScriptedNode then(Object... next) {
@@ -46,7 +47,9 @@ class WorkerIdLeaseTest {
     }
 
     @Override
-    public void release() {}
+    public void release() {
+      releases++;
+    }
 
     @Override
     public String path() {
@@ -199,6 +202,25 @@ class WorkerIdLeaseTest {
     lease.onConnectionState(ConnectionState.RECONNECTED);
     scheduler.runAll();
     assertThat(lease.isValid()).isTrue();
+  }
+
+  @Test
+  void closed_releasesTheNumber() {
+    lease.close();
+    lease.close();
+    assertThat(node.releases).isEqualTo(1);
+  }
+
+  @Test
+  void abandoned_stopsIssuingIds_butLeavesTheNodeToTheSession() {
+    lease.abandon();
+    assertThat(lease.isValid()).isFalse();
+    assertThatThrownBy(ids::nextId).isInstanceOf(IdUnavailableException.class);
+    lease.onConnectionState(ConnectionState.RECONNECTED);
+    scheduler.runAll();
+    assertThat(lease.isValid()).isFalse();
+    lease.close(); // the graceful close after a crash releases nothing either
+    assertThat(node.releases).isZero();
   }
 
   @Test
