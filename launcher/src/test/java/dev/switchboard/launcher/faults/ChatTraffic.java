@@ -57,19 +57,6 @@ final class ChatTraffic implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatTraffic.class);
   private static final Duration RETRY_DELAY = Duration.ofMillis(200);
 
-  /**
-   * How long the SDK holds a message after a seq gap before it shows it anyway. The SDK's default
-   * (1 s) is shorter than a hole lasts under these faults: a seq whose sender got UNAVAILABLE or
-   * lost its connection is filled only by the resend (or the transfer's republish), and a push lost
-   * while routes were missing only by the next sync; with 1 s these runs show 5 to 15 messages out
-   * of order (the SDK skips the gap, then the missing message arrives). The backend guarantee under
-   * test is that every hole fills; the hold-back is the app's latency/order trade-off, so the fault
-   * clients wait longer. {@code -Dswitchboard.faults.reorderHoldBackMs=1000} reproduces the
-   * default.
-   */
-  static final Duration REORDER_HOLD_BACK =
-      Duration.ofMillis(Long.getLong("switchboard.faults.reorderHoldBackMs", 10_000));
-
   private static final int CONNECT_ATTEMPTS = 3;
   private static final int SETUP_CONCURRENCY = 8;
   private static final Set<ErrorCode> TRANSIENT =
@@ -141,7 +128,6 @@ final class ChatTraffic implements AutoCloseable {
                 .eventLoopGroup(group)
                 .callbackExecutor(callbacks)
                 .requestTimeout(Duration.ofSeconds(10))
-                .reorderHoldBack(REORDER_HOLD_BACK)
                 .reconnect(
                     ReconnectPolicy.defaults()
                         .withDelays(Duration.ofMillis(100), Duration.ofSeconds(2)))
