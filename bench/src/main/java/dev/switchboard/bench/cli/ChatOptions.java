@@ -53,8 +53,9 @@ public final class ChatOptions {
   @Option(
       names = "--drain-timeout",
       description =
-          "Wait for outstanding SENTs and deliveries after sending (default: ${DEFAULT-VALUE}).",
-      defaultValue = "60s",
+          "Wait for outstanding SENTs and deliveries after sending; longer than the SDK's 60 s idle"
+              + " sync, which brings a message whose push was lost (default: ${DEFAULT-VALUE}).",
+      defaultValue = "90s",
       converter = DurationConverter.class)
   Duration drainTimeout;
 

@@ -110,12 +110,15 @@ public final class ConnectionsScenario {
     try (LeanClient lean = new LeanClient(c.ioThreads(), Duration.ofSeconds(30))) {
       LeanRamp ramp =
           new LeanRamp(
-              lean, new SourceAddresses(c.perSourceAddress()), tokens, Duration.ofSeconds(60));
+              lean,
+              SourceAddresses.randomStart(c.perSourceAddress()),
+              tokens,
+              Duration.ofSeconds(60));
       log.info("making {} tokens", c.connections());
       List<String> tokenList = ramp.tokensFor(users, "idle", c.connections());
 
       long heapBefore = jvm == null ? -1 : jvm.liveHeapBytes();
-      long rssBefore = jvm == null ? -1 : jvm.rssBytes().orElse(-1);
+      long rssBefore = jvm == null ? -1 : jvm.settledRssBytes().orElse(-1);
 
       ChatLoadConfig chatLoad =
           new ChatLoadConfig(
@@ -152,7 +155,7 @@ public final class ConnectionsScenario {
       Waits.parkUntil(System.nanoTime() + c.hold().toNanos());
       long stillOpen = opened.open().stream().filter(LeanConnection::isOpen).count();
       long heapAfter = jvm == null ? -1 : jvm.liveHeapBytes();
-      long rssAfter = jvm == null ? -1 : jvm.rssBytes().orElse(-1);
+      long rssAfter = jvm == null ? -1 : jvm.settledRssBytes().orElse(-1);
 
       ChatLoad chatLoadHandle = chatHandle.get();
       if (chatLoadHandle != null) {
@@ -171,7 +174,7 @@ public final class ConnectionsScenario {
       report.figure("heartbeats_sent_during_hold", lean.pingsSent() - pingsBefore);
       if (jvm != null) {
         long n = Math.max(1, opened.open().size());
-        report.figure("server_pid", jvm.pid());
+        report.figure("server_pid", Long.toString(jvm.pid()));
         report.figure("server_heap_before_mib", heapBefore / 1048576.0, "MiB");
         report.figure("server_heap_after_mib", heapAfter / 1048576.0, "MiB");
         report.figure("heap_per_connection_bytes", (heapAfter - heapBefore) / n, "B");
@@ -194,6 +197,9 @@ public final class ConnectionsScenario {
       report.figure("chat_delivered", chatOutcome.load().surfacedTotal());
       report.latency("chat_e2e_latency", chatOutcome.load().endToEnd());
       report.figure("chat_errors", chatOutcome.load().errorCount());
+      if (!chatOutcome.load().errors().isEmpty()) {
+        report.figure("chat_errors_by_cause", chatOutcome.load().errors());
+      }
       ChatFigures.delivery(report, chatOutcome.delivery());
       opened.open().forEach(LeanConnection::close);
     } finally {

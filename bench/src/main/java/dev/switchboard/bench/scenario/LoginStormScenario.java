@@ -58,7 +58,8 @@ public final class LoginStormScenario {
     report.config("connector", connector.getHostString() + ":" + connector.getPort());
     try (LeanClient lean = new LeanClient(ioThreads, Duration.ofSeconds(30))) {
       LeanRamp ramp =
-          new LeanRamp(lean, new SourceAddresses(perSourceAddress), tokens, Duration.ofSeconds(60));
+          new LeanRamp(
+              lean, SourceAddresses.randomStart(perSourceAddress), tokens, Duration.ofSeconds(60));
       List<String> tokenList = ramp.tokensFor(accounts, "storm", clients);
       LeanRamp.Result storm = ramp.open(connector, accounts, "storm", tokenList, concurrency);
       report.figure("logged_in", storm.open().size());

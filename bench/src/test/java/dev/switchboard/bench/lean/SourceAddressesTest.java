@@ -18,6 +18,13 @@ class SourceAddressesTest {
   }
 
   @Test
+  void aRunStartingElsewhereWrapsAroundTheRange() {
+    SourceAddresses sources = new SourceAddresses(10, SourceAddresses.ADDRESSES - 1);
+    assertThat(sources.forConnection(0).getHostAddress()).isEqualTo("127.1.249.250");
+    assertThat(sources.forConnection(10).getHostAddress()).isEqualTo("127.1.0.1");
+  }
+
+  @Test
   void perAddressMustBePositive() {
     assertThatThrownBy(() -> new SourceAddresses(0)).isInstanceOf(IllegalArgumentException.class);
   }
