@@ -36,6 +36,7 @@ public final class BenchCommand implements Runnable {
             .addSubcommand("offline-sync", new OfflineSyncCommand(out))
             .addSubcommand("baseline", new BaselineCommand(out))
             .addSubcommand("jmh", new JmhCommand());
+    cl.getSubcommands().get("jmh").setStopAtUnmatched(true); // JMH's own options, in order
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     cl.setExecutionExceptionHandler(

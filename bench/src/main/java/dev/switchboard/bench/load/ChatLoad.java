@@ -211,8 +211,12 @@ public final class ChatLoad {
         ack.getSeq(),
         route.toUserId());
     sentTotal.increment();
-    if (window.contains(measuredFrom)) {
+    // Throughput counts receipts that arrived in the window, as delivered_per_s counts
+    // deliveries; counting by send time would report an overloaded system's offered rate.
+    if (window.contains(now)) {
       sentInWindow.increment();
+    }
+    if (window.contains(measuredFrom)) {
       sentLatency.recordValue(Deliveries.micros(now - measuredFrom));
     }
     outstanding.decrementAndGet();

@@ -7,7 +7,7 @@ import java.util.Map;
  * What a chat load measured.
  *
  * @param windowSeconds length of the measured window
- * @param sentInWindow SENT receipts for messages sent inside the window
+ * @param sentInWindow SENT receipts that arrived inside the window
  * @param deliveredInWindow messages surfaced by receivers inside the window
  * @param sentTotal all SENT receipts of the run (warm-up and drain included)
  * @param surfacedTotal all surfaced messages of the run
