@@ -31,11 +31,12 @@ import java.util.TreeSet;
  *   <li>A message beyond a gap (seq &gt; last + 1), or any message of a conversation whose base is
  *       not known yet, is {@link Status#HELD}. A gap is never a seq that does not exist: the server
  *       allocates seqs without holes and republishes every allocated one (transfer's outbox), so
- *       the missing messages are on their way and a sync fetches them. While it waits, the {@link
- *       GapListener} is asked again at growing intervals ({@link #FIRST_NUDGE} doubling to {@link
- *       #MAX_NUDGE}) so that the client keeps syncing. Only after {@code giveUp} does {@link
- *       #releaseExpired()} surface the held messages anyway, in seq order, and report the skipped
- *       seqs: a safety net against a seq the server lost, not the normal path.
+ *       the missing messages are on their way, normally within milliseconds, or a sync fetches
+ *       them. A gap still open after {@link #FIRST_NUDGE} is reported to the {@link GapListener},
+ *       and again at growing intervals ({@link #FIRST_NUDGE} doubling to {@link #MAX_NUDGE}) so
+ *       that the client keeps syncing. Only after {@code giveUp} does {@link #releaseExpired()}
+ *       surface the held messages anyway, in seq order, and report the skipped seqs: a safety net
+ *       against a seq the server lost, not the normal path.
  *   <li>A conversation whose base is unknown is also settled by a sync pass that began after its
  *       first message was held and ended without a head for it ({@link #syncPassCompleted}): the
  *       server reports a head for every conversation with anything above the device's cursor, so
@@ -88,8 +89,14 @@ public final class InboundSequencer {
    */
   static final int MAX_SEQS_ABOVE_WATERMARK = 4096;
 
-  /** First wait before a conversation that still waits asks for a sync again. */
-  static final Duration FIRST_NUDGE = Duration.ofSeconds(1);
+  /**
+   * How long a gap may last before the conversation asks for a sync, doubling while it stays open.
+   * Not at once: almost every gap closes by itself within milliseconds (a peer's push that overtook
+   * this device's own SENT, pushes of one conversation from two transfer instances), and syncing on
+   * each one turned ordinary reordering under load into hundreds of sync passes per second that
+   * kept offline-store from everything else. A push that was really lost costs half a second more.
+   */
+  static final Duration FIRST_NUDGE = Duration.ofMillis(500);
 
   /** The cap of the nudges' doubling. */
   static final Duration MAX_NUDGE = Duration.ofSeconds(16);
@@ -309,11 +316,7 @@ public final class InboundSequencer {
     if (!conv.baseKnown) {
       return; // the base request went out with markHeld
     }
-    Long below = conv.held.lowerKey(seq);
-    long holeFrom = (below == null ? conv.lastSeq : below) + 1;
-    if (holeFrom <= seq - 1) {
-      gapListener.onGapDetected(conv.id, holeFrom, seq - 1);
-    }
+    // No sync yet: see FIRST_NUDGE.
   }
 
   /** Takes the conversation off the waiting list when nothing is held any more. */
