@@ -51,6 +51,12 @@ import org.slf4j.LoggerFactory;
  * deregistration.
  */
 public final class OfflineStoreServer implements AutoCloseable {
+  /**
+   * Threads committing concurrent cursor advances in batches, each on one pooled connection while
+   * it commits: two keep the flushes overlapping without taking the pool from sync and history.
+   */
+  private static final int CURSOR_ADVANCE_LANES = 2;
+
   private static final Logger log = LoggerFactory.getLogger(OfflineStoreServer.class);
 
   private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(15);
@@ -167,10 +173,13 @@ public final class OfflineStoreServer implements AutoCloseable {
             config.maxPageSize(),
             config.syncMaxConversations(),
             config.syncMaxWait());
+    DeliveryCursors cursors =
+        new DeliveryCursors(dataSource, allocated, members, metrics, CURSOR_ADVANCE_LANES);
+    teardown.onClose("cursor advance lanes", cursors::close);
     OfflineStoreGrpcService service =
         new OfflineStoreGrpcService(
             sync,
-            new DeliveryCursors(dataSource, allocated, members, metrics),
+            cursors,
             new ReadMarks(dataSource),
             new HistoryService(dataSource, config.maxPageSize()));
 

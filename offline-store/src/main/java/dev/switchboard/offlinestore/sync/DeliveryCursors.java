@@ -29,7 +29,7 @@ import javax.sql.DataSource;
  * members) or transfer noted the user as a member ({@link ConversationMembers}); refusing it would
  * send the message to the device again at its next sync.
  */
-public final class DeliveryCursors {
+public final class DeliveryCursors implements AutoCloseable {
   static final String IS_MEMBER =
       "SELECT 1 FROM user_conversation WHERE user_id = ? AND conversation_id = ?";
   static final String DELIVERED_SEQ =
@@ -50,16 +50,32 @@ public final class DeliveryCursors {
   private final AllocatedSeqs allocated;
   private final ConversationMembers members;
   private final OfflineMetrics metrics;
+  private final CursorAdvanceBatches batches;
 
+  /** Each advance in its own autocommitted statements, on the calling thread. */
   public DeliveryCursors(
       DataSource dataSource,
       AllocatedSeqs allocated,
       ConversationMembers members,
       OfflineMetrics metrics) {
+    this(dataSource, allocated, members, metrics, 0);
+  }
+
+  /**
+   * @param lanes threads that commit concurrent advances in one transaction per batch ({@link
+   *     CursorAdvanceBatches}); 0 for none
+   */
+  public DeliveryCursors(
+      DataSource dataSource,
+      AllocatedSeqs allocated,
+      ConversationMembers members,
+      OfflineMetrics metrics,
+      int lanes) {
     this.dataSource = dataSource;
     this.allocated = allocated;
     this.members = members;
     this.metrics = metrics;
+    this.batches = lanes > 0 ? new CursorAdvanceBatches(this, dataSource, lanes) : null;
   }
 
   /**
@@ -69,33 +85,56 @@ public final class DeliveryCursors {
    */
   public CursorAdvance advance(
       long userId, String deviceId, String conversationId, long deliveredSeq) {
+    if (batches != null) {
+      return batches.advance(new AdvanceRequest(userId, deviceId, conversationId, deliveredSeq));
+    }
     try (Connection connection = dataSource.getConnection()) {
-      if (!isMember(connection, userId, conversationId)) {
-        return CursorAdvance.notMember();
-      }
-      long head =
-          Math.max(
-              storedHead(connection, conversationId),
-              allocated.read(connection, List.of(conversationId)).getOrDefault(conversationId, 0L));
-      long target = deliveredSeq;
-      if (target > head) {
-        metrics.cursorClamped();
-        target = head;
-      }
-      if (target > 0) { // nothing allocated or stored yet: nothing to record
-        try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
-          advance.setLong(1, userId);
-          advance.setString(2, deviceId);
-          advance.setString(3, conversationId);
-          advance.setLong(4, target);
-          advance.executeUpdate();
-        }
-      }
-      // A concurrent or earlier acknowledgement may be further; report what is there now.
-      return new CursorAdvance(true, deliveredSeq(connection, userId, deviceId, conversationId));
+      return advanceIn(
+          connection, new AdvanceRequest(userId, deviceId, conversationId, deliveredSeq));
     } catch (SQLException e) {
       throw SqlErrors.translate("advancing the cursor of user " + userId, e);
     }
+  }
+
+  /** Stops the batching lanes, if any; waiting calls fail as unavailable. */
+  @Override
+  public void close() {
+    if (batches != null) {
+      batches.close();
+    }
+  }
+
+  /** One AdvanceCursor call. */
+  record AdvanceRequest(long userId, String deviceId, String conversationId, long deliveredSeq) {}
+
+  /** The advance on {@code connection}, in whatever transaction it is in. */
+  CursorAdvance advanceIn(Connection connection, AdvanceRequest request) throws SQLException {
+    long userId = request.userId();
+    String deviceId = request.deviceId();
+    String conversationId = request.conversationId();
+    if (!isMember(connection, userId, conversationId)) {
+      return CursorAdvance.notMember();
+    }
+    long head =
+        Math.max(
+            storedHead(connection, conversationId),
+            allocated.read(connection, List.of(conversationId)).getOrDefault(conversationId, 0L));
+    long target = request.deliveredSeq();
+    if (target > head) {
+      metrics.cursorClamped();
+      target = head;
+    }
+    if (target > 0) { // nothing allocated or stored yet: nothing to record
+      try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
+        advance.setLong(1, userId);
+        advance.setString(2, deviceId);
+        advance.setString(3, conversationId);
+        advance.setLong(4, target);
+        advance.executeUpdate();
+      }
+    }
+    // A concurrent or earlier acknowledgement may be further; report what is there now.
+    return new CursorAdvance(true, deliveredSeq(connection, userId, deviceId, conversationId));
   }
 
   /**

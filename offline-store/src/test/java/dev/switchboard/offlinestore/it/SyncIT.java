@@ -185,6 +185,39 @@ class SyncIT {
   }
 
   @Test
+  void concurrentAdvances_committedInBatches_endAtEachDevicesHighest_andAnswerEachCall()
+      throws Exception {
+    long user = messages.newUser();
+    List<ChatMsg> sent = messages.conversation(user, messages.newUser(), 1, 40);
+    String conversation = sent.get(0).getConversationId();
+    stored(sent);
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(24);
+    try {
+      List<java.util.concurrent.Future<AdvanceCursorResponse>> calls = new java.util.ArrayList<>();
+      for (int device = 0; device < 8; device++) {
+        for (long seq = 1; seq <= 40; seq++) {
+          String id = "device-" + device;
+          long s = seq;
+          calls.add(callers.submit(() -> advance(user, id, conversation, s)));
+        }
+      }
+      for (java.util.concurrent.Future<AdvanceCursorResponse> call : calls) {
+        AdvanceCursorResponse answer = call.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(answer.getMember()).isTrue();
+        assertThat(answer.getDeliveredSeq()).isBetween(1L, 40L);
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    for (int device = 0; device < 8; device++) {
+      assertThat(advance(user, "device-" + device, conversation, 1).getDeliveredSeq())
+          .isEqualTo(40);
+      assertThat(sync(user, "device-" + device).getMessagesList()).isEmpty();
+    }
+  }
+
+  @Test
   void advanceCursor_thenSync_returnsOnlyNewerMessages_andNeverMovesBack() throws Exception {
     long user = messages.newUser();
     List<ChatMsg> sent = messages.conversation(user, messages.newUser(), 1, 5);
