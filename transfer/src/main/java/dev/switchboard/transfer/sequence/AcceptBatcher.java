@@ -1,6 +1,5 @@
 package dev.switchboard.transfer.sequence;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.transfer.db.SqlErrors;
 import dev.switchboard.transfer.db.StoreFailureException;
@@ -282,7 +281,7 @@ public final class AcceptBatcher implements AutoCloseable {
         connection.commit();
         return out;
       } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(connection);
+        MessageStore.rollbackQuietly(connection);
         throw e;
       }
     }
@@ -306,7 +305,7 @@ public final class AcceptBatcher implements AutoCloseable {
       }
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          ChatMsg original = parse(rows.getBytes(3));
+          ChatMsg original = MessageStore.parse(rows.getBytes(3));
           rows.getLong(4);
           boolean published = !rows.wasNull();
           found.put(
@@ -406,22 +405,6 @@ public final class AcceptBatcher implements AutoCloseable {
         members.addBatch();
       }
       members.executeBatch();
-    }
-  }
-
-  private static ChatMsg parse(byte[] bytes) {
-    try {
-      return ChatMsg.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new StoreFailureException("accepted_message.msg is not a ChatMsg", e);
-    }
-  }
-
-  private static void rollbackQuietly(Connection connection) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      log.debug("rollback failed: {}", e.toString());
     }
   }
 }

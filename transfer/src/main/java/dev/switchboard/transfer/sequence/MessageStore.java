@@ -209,7 +209,7 @@ public final class MessageStore {
     }
   }
 
-  private static ChatMsg parse(byte[] bytes) {
+  static ChatMsg parse(byte[] bytes) {
     try {
       return ChatMsg.parseFrom(bytes);
     } catch (InvalidProtocolBufferException e) {
@@ -217,7 +217,7 @@ public final class MessageStore {
     }
   }
 
-  private static void rollbackQuietly(Connection connection) {
+  static void rollbackQuietly(Connection connection) {
     try {
       connection.rollback();
     } catch (SQLException e) {
