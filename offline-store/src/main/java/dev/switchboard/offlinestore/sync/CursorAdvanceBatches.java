@@ -1,17 +1,16 @@
 package dev.switchboard.offlinestore.sync;
 
+import dev.switchboard.common.batch.BatchLanes;
 import dev.switchboard.offlinestore.store.SqlErrors;
 import dev.switchboard.offlinestore.store.StoreUnavailableException;
 import dev.switchboard.offlinestore.sync.DeliveryCursors.AdvanceRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,27 +34,30 @@ final class CursorAdvanceBatches implements AutoCloseable {
 
   private final DeliveryCursors cursors;
   private final DataSource dataSource;
-  private final List<Lane> lanes = new ArrayList<>();
-  private volatile boolean closed;
+  private final BatchLanes<Pending> lanes;
 
   CursorAdvanceBatches(DeliveryCursors cursors, DataSource dataSource, int lanes) {
     this.cursors = cursors;
     this.dataSource = dataSource;
-    for (int i = 0; i < lanes; i++) {
-      Lane lane = new Lane("offline-cursor-advances-" + i);
-      this.lanes.add(lane);
-      lane.thread.start();
-    }
+    this.lanes =
+        new BatchLanes<>(
+            "offline-cursor-advances",
+            lanes,
+            MAX_BATCH,
+            this::commit,
+            (batch, e) -> {
+              log.error("a batch of {} cursor advances failed unexpectedly", batch.size(), e);
+              batch.forEach(p -> p.result.completeExceptionally(e));
+            });
   }
 
   /** Blocks until the batch holding this advance committed. */
   CursorAdvance advance(AdvanceRequest request) {
-    if (closed) {
-      throw new StoreUnavailableException("cursor advances are shut down", null);
-    }
     Pending pending = new Pending(request, new CompletableFuture<>());
     int key = Long.hashCode(request.userId()) * 31 + request.deviceId().hashCode();
-    lanes.get(Math.floorMod(key, lanes.size())).queue.add(pending);
+    if (!lanes.submit(key, pending)) {
+      throw new StoreUnavailableException("cursor advances are shut down", null);
+    }
     try {
       return pending.result.get();
     } catch (InterruptedException e) {
@@ -71,54 +73,12 @@ final class CursorAdvanceBatches implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    lanes.forEach(lane -> lane.thread.interrupt());
-    for (Lane lane : lanes) {
-      try {
-        lane.thread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      List<Pending> left = new ArrayList<>();
-      lane.queue.drainTo(left);
-      StoreUnavailableException shutDown =
-          new StoreUnavailableException("cursor advances are shut down", null);
-      left.forEach(p -> p.result.completeExceptionally(shutDown));
-    }
+    StoreUnavailableException shutDown =
+        new StoreUnavailableException("cursor advances are shut down", null);
+    lanes.close(Duration.ofSeconds(5)).forEach(p -> p.result.completeExceptionally(shutDown));
   }
 
   private record Pending(AdvanceRequest request, CompletableFuture<CursorAdvance> result) {}
-
-  private final class Lane implements Runnable {
-    final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    final Thread thread;
-
-    Lane(String name) {
-      thread = new Thread(this, name);
-      thread.setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      List<Pending> batch = new ArrayList<>(MAX_BATCH);
-      while (!closed) {
-        try {
-          batch.add(queue.take());
-        } catch (InterruptedException e) {
-          return;
-        }
-        queue.drainTo(batch, MAX_BATCH - 1);
-        try {
-          commit(batch);
-        } catch (RuntimeException | Error e) {
-          log.error("a batch of {} cursor advances failed unexpectedly", batch.size(), e);
-          batch.forEach(p -> p.result.completeExceptionally(e));
-        }
-        batch.clear();
-      }
-    }
-  }
 
   private void commit(List<Pending> batch) {
     List<CursorAdvance> done = new ArrayList<>(batch.size());

@@ -1,5 +1,6 @@
 package dev.switchboard.transfer.sequence;
 
+import dev.switchboard.common.batch.BatchLanes;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.transfer.db.SqlErrors;
 import dev.switchboard.transfer.db.StoreFailureException;
@@ -10,17 +11,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -67,9 +66,7 @@ public final class AcceptBatcher implements AutoCloseable {
   private final DataSource dataSource;
   private final MessageStore onebyone;
   private final IdIssuer ids;
-  private final int maxBatch;
-  private final List<Lane> lanes = new ArrayList<>();
-  private volatile boolean closed;
+  private final BatchLanes<Pending> lanes;
 
   /**
    * @param lanes threads committing batches in parallel (each holds one connection while it does)
@@ -83,12 +80,17 @@ public final class AcceptBatcher implements AutoCloseable {
     this.dataSource = dataSource;
     this.onebyone = onebyone;
     this.ids = ids;
-    this.maxBatch = maxBatch;
-    for (int i = 0; i < lanes; i++) {
-      Lane lane = new Lane(i);
-      this.lanes.add(lane);
-      lane.thread.start();
-    }
+    this.lanes =
+        new BatchLanes<>(
+            "transfer-sequencer",
+            lanes,
+            maxBatch,
+            this::process,
+            (batch, e) -> {
+              // Never leave a caller waiting, whatever went wrong.
+              log.error("sequencing batch of {} failed unexpectedly", batch.size(), e);
+              batch.forEach(p -> p.result.completeExceptionally(e));
+            });
   }
 
   /**
@@ -104,11 +106,9 @@ public final class AcceptBatcher implements AutoCloseable {
    */
   public Optional<Acceptance> accept(ChatMsg msg, long sentAtMs, BooleanSupplier gone) {
     Pending pending = new Pending(msg, sentAtMs, gone, new CompletableFuture<>());
-    if (closed) {
+    if (!lanes.submit(msg.getConversationId().hashCode(), pending)) {
       throw new StoreUnavailableException("sequencing is shut down", null);
     }
-    Lane lane = lanes.get(Math.floorMod(msg.getConversationId().hashCode(), lanes.size()));
-    lane.queue.add(pending);
     try {
       return pending.result.get();
     } catch (InterruptedException e) {
@@ -125,23 +125,9 @@ public final class AcceptBatcher implements AutoCloseable {
   /** Stops the lanes after the batches they are working on; queued calls are refused. */
   @Override
   public void close() {
-    closed = true;
-    for (Lane lane : lanes) {
-      lane.thread.interrupt();
-    }
-    for (Lane lane : lanes) {
-      try {
-        lane.thread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      List<Pending> left = new ArrayList<>();
-      lane.queue.drainTo(left);
-      StoreUnavailableException shutDown =
-          new StoreUnavailableException("sequencing is shut down", null);
-      left.forEach(p -> p.result.completeExceptionally(shutDown));
-    }
+    StoreUnavailableException shutDown =
+        new StoreUnavailableException("sequencing is shut down", null);
+    lanes.close(Duration.ofSeconds(5)).forEach(p -> p.result.completeExceptionally(shutDown));
   }
 
   private record Pending(
@@ -151,37 +137,6 @@ public final class AcceptBatcher implements AutoCloseable {
       CompletableFuture<Optional<Acceptance>> result) {
     String senderKey() {
       return msg.getFromId() + "\u0000" + msg.getClientMsgId();
-    }
-  }
-
-  private final class Lane implements Runnable {
-    final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    final Thread thread;
-
-    Lane(int index) {
-      this.thread = new Thread(this, "transfer-sequencer-" + index);
-      this.thread.setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      List<Pending> batch = new ArrayList<>(maxBatch);
-      while (!closed) {
-        try {
-          batch.add(queue.take());
-        } catch (InterruptedException e) {
-          return;
-        }
-        queue.drainTo(batch, maxBatch - 1);
-        try {
-          process(batch);
-        } catch (RuntimeException | Error e) {
-          // Never leave a caller waiting, whatever went wrong.
-          log.error("sequencing batch of {} failed unexpectedly", batch.size(), e);
-          batch.forEach(p -> p.result.completeExceptionally(e));
-        }
-        batch.clear();
-      }
     }
   }
 
