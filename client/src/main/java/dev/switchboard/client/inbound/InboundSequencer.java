@@ -242,11 +242,7 @@ public final class InboundSequencer {
     conv.lastSeq = base;
     List<ChatMsg> out = new ArrayList<>();
     for (Iterator<Held> it = conv.held.headMap(base, true).values().iterator(); it.hasNext(); ) {
-      Held held = it.next();
-      conv.record(held.seq, held.id);
-      if (held.msg != null) {
-        out.add(held.msg);
-      }
+      conv.surface(it.next(), out); // at or below the base: lastSeq stays the base
       it.remove();
     }
     conv.drainContiguous(out);
