@@ -7,6 +7,7 @@ import dev.switchboard.proto.internal.SessionRoute;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -118,11 +119,20 @@ public final class PushDispatcher implements AutoCloseable {
       for (Push push : pushes) {
         push.recipients().forEach(r -> userIds.add(r.userId()));
       }
-      List<SessionRoute> found = routes.routes(userIds);
+      // By user, so that planning a push looks at its recipients' routes only, not the batch's.
+      Map<Long, List<SessionRoute>> byUser = new HashMap<>();
+      for (SessionRoute route : routes.routes(userIds)) {
+        byUser.computeIfAbsent(route.getUserId(), u -> new ArrayList<>(2)).add(route);
+      }
       Map<String, DeliverRequest.Builder> open = new LinkedHashMap<>();
       Map<String, Integer> openBytes = new LinkedHashMap<>();
       for (Push push : pushes) {
-        Map<String, DeliverRequest> plan = PushPlanner.plan(push.recipients(), found, push.frame());
+        List<SessionRoute> theirs = new ArrayList<>();
+        for (Recipient recipient : push.recipients()) {
+          theirs.addAll(byUser.getOrDefault(recipient.userId(), List.of()));
+        }
+        Map<String, DeliverRequest> plan =
+            PushPlanner.plan(push.recipients(), theirs, push.frame());
         for (Map.Entry<String, DeliverRequest> entry : plan.entrySet()) {
           String connector = entry.getKey();
           int bytes = entry.getValue().getSerializedSize();
