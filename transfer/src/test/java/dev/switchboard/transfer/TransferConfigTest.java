@@ -53,6 +53,23 @@ class TransferConfigTest {
   }
 
   @Test
+  void sequencingLanes_mustLeaveConnectionsInThePool_andBatchesMustBePositive() {
+    Map<String, String> env = required();
+    assertThat(TransferConfig.fromEnv(Env.of(env)).sequencingLanes()).isEqualTo(2);
+    assertThat(TransferConfig.fromEnv(Env.of(env)).sequencingBatchSize()).isEqualTo(500);
+    env.put("IM_MYSQL_POOL_SIZE", "4");
+    env.put("IM_SEQUENCING_LANES", "4");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IM_SEQUENCING_LANES (4) must be below IM_MYSQL_POOL_SIZE (4)");
+    env.put("IM_SEQUENCING_LANES", "2");
+    env.put("IM_SEQUENCING_BATCH_SIZE", "0");
+    assertThatThrownBy(() -> TransferConfig.fromEnv(Env.of(env)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("IM_SEQUENCING_BATCH_SIZE");
+  }
+
+  @Test
   void missingKafka_namesTheVariable() {
     Map<String, String> env = required();
     env.remove("IM_KAFKA_BOOTSTRAP");
