@@ -60,6 +60,16 @@ public final class ConnectorServer implements AutoCloseable {
   static final int MAX_ATTEMPTS = 3;
 
   static final Duration INITIAL_BACKOFF = Duration.ofMillis(100);
+
+  /**
+   * Batch calls to transfer outstanding at once, per kind (messages, receipts). A few in flight
+   * keep a slow item (a relation load, say) from holding up everything behind it.
+   */
+  static final int TRANSFER_BATCHES_IN_FLIGHT = 4;
+
+  /** Items per batch call to transfer at most: well under transfer's handler queue. */
+  static final int TRANSFER_MAX_BATCH = 256;
+
   private static final Logger log = LoggerFactory.getLogger(ConnectorServer.class);
 
   private final ConnectorConfig config;
@@ -147,7 +157,9 @@ public final class ConnectorServer implements AutoCloseable {
                 INITIAL_BACKOFF,
                 scheduler),
             grpcChannels,
-            deadline);
+            deadline,
+            TRANSFER_BATCHES_IN_FLIGHT,
+            TRANSFER_MAX_BATCH);
     OfflineStoreClient offlineStore =
         new OfflineStoreClient(
             new RetryingCall(

@@ -91,7 +91,7 @@ class TransferForwarderTest {
       RetryingCall retrying =
           new RetryingCall(
               "transfer", avoid -> Optional.of(endpoint), 3, Duration.ofMillis(10), scheduler);
-      new TransferForwarder("conn-test", retrying, channels, Duration.ofSeconds(5))
+      new TransferForwarder("conn-test", retrying, channels, Duration.ofSeconds(5), 4, 256)
           .publish(7, "phone", false);
 
       PublishPresenceRequest request = received.poll(5, TimeUnit.SECONDS);
@@ -111,6 +111,6 @@ class TransferForwarderTest {
     RetryingCall retrying =
         new RetryingCall(
             "transfer", avoid -> Optional.empty(), 3, Duration.ofMillis(10), scheduler);
-    return new TransferForwarder("conn-test", retrying, channels, Duration.ofSeconds(1));
+    return new TransferForwarder("conn-test", retrying, channels, Duration.ofSeconds(1), 4, 256);
   }
 }

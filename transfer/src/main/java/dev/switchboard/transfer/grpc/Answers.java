@@ -1,6 +1,7 @@
 package dev.switchboard.transfer.grpc;
 
 import dev.switchboard.proto.Error;
+import dev.switchboard.proto.internal.ItemFailure;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.transfer.db.StoreFailureException;
@@ -8,7 +9,6 @@ import dev.switchboard.transfer.ids.IdUnavailableException;
 import dev.switchboard.transfer.message.ChatOutcome;
 import dev.switchboard.transfer.message.Refusal;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.Optional;
 
 /**
@@ -31,10 +31,22 @@ final class Answers {
   }
 
   /** A call nobody waits for any more; the status only tells a caller that is still listening. */
-  static StatusRuntimeException abandoned() {
-    return Status.CANCELLED
-        .withDescription("call cancelled or past its deadline before it was sequenced; not stored")
-        .asRuntimeException();
+  static ItemFailure abandoned() {
+    return failure(
+        Status.CANCELLED.withDescription(
+            "call cancelled or past its deadline before it was sequenced; not stored"));
+  }
+
+  static ItemFailure failure(Status status) {
+    return ItemFailure.newBuilder()
+        .setStatusCode(status.getCode().value())
+        .setDescription(status.getDescription() == null ? "" : status.getDescription())
+        .build();
+  }
+
+  /** The status an unbatched call fails with where a batch item has {@code failure}. */
+  static Status status(ItemFailure failure) {
+    return Status.fromCodeValue(failure.getStatusCode()).withDescription(failure.getDescription());
   }
 
   static SendAckResponse ack(Optional<Refusal> refusal, String clientMsgId) {
@@ -43,7 +55,7 @@ final class Answers {
         .orElse(SendAckResponse.getDefaultInstance());
   }
 
-  static StatusRuntimeException unexpected(Throwable t) {
+  static ItemFailure unexpected(Throwable t) {
     String cause;
     if (t instanceof IdUnavailableException) {
       cause = "no message id available: " + t.getMessage();
@@ -52,10 +64,8 @@ final class Answers {
     } else {
       cause = "unexpected error";
     }
-    return Status.INTERNAL
-        .withDescription(cause + "; retry with the same client_msg_id")
-        .withCause(t)
-        .asRuntimeException();
+    // The cause itself is logged where it happened; it never travels.
+    return failure(Status.INTERNAL.withDescription(cause + "; retry with the same client_msg_id"));
   }
 
   private static Error error(Refusal refusal, String clientMsgId) {

@@ -4,6 +4,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -76,24 +77,31 @@ public final class HandlerPool implements AutoCloseable {
             }
           }
         };
+    Optional<Status> refusal = tryRun(guarded);
+    refusal.ifPresent(status -> responses.onError(status.asRuntimeException()));
+  }
+
+  /**
+   * Runs {@code work} on the pool in the current gRPC context; {@code work} must not throw. Empty
+   * when it was queued, else the status the call should be refused with: RESOURCE_EXHAUSTED when
+   * overloaded, UNAVAILABLE once closed.
+   */
+  public Optional<Status> tryRun(Runnable work) {
     try {
-      executor.execute(Context.current().wrap(guarded));
+      executor.execute(Context.current().wrap(work));
+      return Optional.empty();
     } catch (RejectedExecutionException e) {
       if (executor.isShutdown()) {
-        responses.onError(
-            Status.UNAVAILABLE.withDescription("transfer is shutting down").asRuntimeException());
-        return;
+        return Optional.of(Status.UNAVAILABLE.withDescription("transfer is shutting down"));
       }
       onRejected.run();
-      responses.onError(
-          Status.RESOURCE_EXHAUSTED
-              .withDescription(
-                  "transfer overloaded: all "
-                      + threads
-                      + " handler threads busy and "
-                      + queueCapacity
-                      + " calls queued; retry on another instance")
-              .asRuntimeException());
+      return Optional.of(
+          Status.RESOURCE_EXHAUSTED.withDescription(
+              "transfer overloaded: all "
+                  + threads
+                  + " handler threads busy and "
+                  + queueCapacity
+                  + " calls queued; retry on another instance"));
     }
   }
 

@@ -4,10 +4,16 @@ import dev.switchboard.proto.internal.InvalidateRelationsRequest;
 import dev.switchboard.proto.internal.InvalidateRelationsResponse;
 import dev.switchboard.proto.internal.PublishPresenceRequest;
 import dev.switchboard.proto.internal.PublishPresenceResponse;
+import dev.switchboard.proto.internal.SendAckBatchRequest;
+import dev.switchboard.proto.internal.SendAckBatchResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
+import dev.switchboard.proto.internal.SendAckResult;
+import dev.switchboard.proto.internal.SendChatBatchRequest;
+import dev.switchboard.proto.internal.SendChatBatchResponse;
 import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
+import dev.switchboard.proto.internal.SendChatResult;
 import dev.switchboard.proto.internal.TransferGrpc;
 import dev.switchboard.proto.internal.UserPair;
 import dev.switchboard.transfer.message.ChatIntake;
@@ -58,10 +64,80 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
 
   @Override
   public void sendChat(SendChatRequest request, StreamObserver<SendChatResponse> responses) {
-    handlers.run(responses, () -> handleSendChat(request, responses));
+    handlers.run(
+        responses,
+        () -> {
+          SendChatResult result = chatResult(request);
+          if (result.hasFailure()) {
+            responses.onError(Answers.status(result.getFailure()).asRuntimeException());
+          } else {
+            responses.onNext(result.getResponse());
+            responses.onCompleted();
+          }
+        });
   }
 
-  private void handleSendChat(SendChatRequest request, StreamObserver<SendChatResponse> responses) {
+  @Override
+  public void sendChatBatch(
+      SendChatBatchRequest request, StreamObserver<SendChatBatchResponse> responses) {
+    BatchAnswer<SendChatResult> answer =
+        new BatchAnswer<>(
+            request.getRequestsCount(),
+            results ->
+                respond(
+                    responses, SendChatBatchResponse.newBuilder().addAllResults(results).build()));
+    for (int i = 0; i < request.getRequestsCount(); i++) {
+      int index = i;
+      SendChatRequest item = request.getRequests(index);
+      handlers
+          .tryRun(() -> answer.set(index, chatResult(item)))
+          .ifPresent(
+              refusal ->
+                  answer.set(
+                      index,
+                      SendChatResult.newBuilder().setFailure(Answers.failure(refusal)).build()));
+    }
+  }
+
+  @Override
+  public void sendAck(SendAckRequest request, StreamObserver<SendAckResponse> responses) {
+    handlers.run(
+        responses,
+        () -> {
+          SendAckResult result = ackResult(request);
+          if (result.hasFailure()) {
+            responses.onError(Answers.status(result.getFailure()).asRuntimeException());
+          } else {
+            responses.onNext(result.getResponse());
+            responses.onCompleted();
+          }
+        });
+  }
+
+  @Override
+  public void sendAckBatch(
+      SendAckBatchRequest request, StreamObserver<SendAckBatchResponse> responses) {
+    BatchAnswer<SendAckResult> answer =
+        new BatchAnswer<>(
+            request.getRequestsCount(),
+            results ->
+                respond(
+                    responses, SendAckBatchResponse.newBuilder().addAllResults(results).build()));
+    for (int i = 0; i < request.getRequestsCount(); i++) {
+      int index = i;
+      SendAckRequest item = request.getRequests(index);
+      handlers
+          .tryRun(() -> answer.set(index, ackResult(item)))
+          .ifPresent(
+              refusal ->
+                  answer.set(
+                      index,
+                      SendAckResult.newBuilder().setFailure(Answers.failure(refusal)).build()));
+    }
+  }
+
+  /** Runs on a handler thread; never throws (an unexpected error is the item's failure). */
+  private SendChatResult chatResult(SendChatRequest request) {
     Timer.Sample sample = Timer.start();
     String clientMsgId = request.getMsg().getClientMsgId();
     ChatOutcome outcome;
@@ -74,34 +150,28 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
           clientMsgId,
           request.getConnectorId(),
           e);
+      return SendChatResult.newBuilder().setFailure(Answers.unexpected(e)).build();
+    } finally {
       sample.stop(metrics.sendChatLatency());
-      responses.onError(Answers.unexpected(e));
-      return;
     }
-    sample.stop(metrics.sendChatLatency());
     if (outcome instanceof ChatOutcome.Abandoned) {
-      responses.onError(Answers.abandoned());
-      return;
+      return SendChatResult.newBuilder().setFailure(Answers.abandoned()).build();
     }
-    responses.onNext(Answers.chat(outcome, clientMsgId));
-    responses.onCompleted();
+    return SendChatResult.newBuilder().setResponse(Answers.chat(outcome, clientMsgId)).build();
   }
 
-  @Override
-  public void sendAck(SendAckRequest request, StreamObserver<SendAckResponse> responses) {
-    handlers.run(responses, () -> handleSendAck(request, responses));
-  }
-
-  private void handleSendAck(SendAckRequest request, StreamObserver<SendAckResponse> responses) {
+  /** Runs on a handler thread; never throws (an unexpected error is the item's failure). */
+  private SendAckResult ackResult(SendAckRequest request) {
     if (GrpcCaller.current().gone()) {
       metrics.abandoned();
-      responses.onError(Answers.abandoned());
-      return;
+      return SendAckResult.newBuilder().setFailure(Answers.abandoned()).build();
     }
     Timer.Sample sample = Timer.start();
-    SendAckResponse response;
     try {
-      response = Answers.ack(receipts.relay(request.getAck()), request.getAck().getClientMsgId());
+      return SendAckResult.newBuilder()
+          .setResponse(
+              Answers.ack(receipts.relay(request.getAck()), request.getAck().getClientMsgId()))
+          .build();
     } catch (RuntimeException e) {
       log.error(
           "SendAck from {} for message {} (connector {}) failed",
@@ -109,13 +179,20 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
           request.getAck().getAckMsgId(),
           request.getConnectorId(),
           e);
+      return SendAckResult.newBuilder().setFailure(Answers.unexpected(e)).build();
+    } finally {
       sample.stop(metrics.sendAckLatency());
-      responses.onError(Answers.unexpected(e));
-      return;
     }
-    sample.stop(metrics.sendAckLatency());
-    responses.onNext(response);
-    responses.onCompleted();
+  }
+
+  private static <T> void respond(StreamObserver<T> responses, T response) {
+    try {
+      responses.onNext(response);
+      responses.onCompleted();
+    } catch (RuntimeException e) {
+      // The call was cancelled meanwhile; every item was still handled as if it were answered.
+      log.debug("batch answer not sent: {}", e.toString());
+    }
   }
 
   @Override

@@ -10,7 +10,6 @@ import dev.switchboard.transfer.ids.IdUnavailableException;
 import dev.switchboard.transfer.message.ChatOutcome;
 import dev.switchboard.transfer.message.Refusal;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -42,11 +41,21 @@ class AnswersTest {
 
   @Test
   void unexpectedFailure_isInternalAndSaysRetryIsSafe() {
-    StatusRuntimeException status =
-        Answers.unexpected(new IdUnavailableException("clock moved backwards by 900 ms"));
-    assertThat(status.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
-    assertThat(status.getStatus().getDescription())
+    Status status =
+        Answers.status(
+            Answers.unexpected(new IdUnavailableException("clock moved backwards by 900 ms")));
+    assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
+    assertThat(status.getDescription())
         .contains("clock moved backwards")
         .contains("retry with the same client_msg_id");
+  }
+
+  @Test
+  void itemFailure_carriesTheStatusTheUnbatchedCallWouldHaveFailedWith() {
+    Status status =
+        Answers.status(Answers.failure(Status.RESOURCE_EXHAUSTED.withDescription("busy")));
+    assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+    assertThat(status.getDescription()).isEqualTo("busy");
+    assertThat(Answers.status(Answers.abandoned()).getCode()).isEqualTo(Status.Code.CANCELLED);
   }
 }

@@ -12,8 +12,13 @@ import dev.switchboard.proto.ContentType;
 import dev.switchboard.proto.ConversationType;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.MsgType;
+import dev.switchboard.proto.internal.SendAckBatchRequest;
+import dev.switchboard.proto.internal.SendAckBatchResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
+import dev.switchboard.proto.internal.SendChatBatchRequest;
+import dev.switchboard.proto.internal.SendChatBatchResponse;
+import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -388,6 +393,94 @@ class TransferServerIT {
         .isZero();
     // The conversation still starts at 1: refusals take no seq.
     assertThat(first.send(text(u[0], u[1], "ok", "x")).getSent().getSeq()).isEqualTo(1);
+  }
+
+  @Test
+  void batch_answersEveryItemInRequestOrder_asItsOwnCallWould() throws Exception {
+    long[] u = newUsers();
+    long[] v = newUsers();
+    SendChatBatchResponse response =
+        first
+            .stub()
+            .sendChatBatch(
+                SendChatBatchRequest.newBuilder()
+                    .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
+                    .addRequests(chatRequest(text(u[0], UNKNOWN_USER, "b-2", "to nobody")))
+                    .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
+                    .addRequests(chatRequest(text(u[0], u[1], "", "no id")))
+                    .build());
+
+    assertThat(response.getResultsList()).hasSize(4);
+    AckMsg one = response.getResults(0).getResponse().getSent();
+    assertThat(one.getClientMsgId()).isEqualTo("b-1");
+    assertThat(one.getSeq()).isEqualTo(1);
+    assertThat(response.getResults(1).getResponse().getError().getCode())
+        .isEqualTo(ErrorCode.UNKNOWN_DESTINATION);
+    assertThat(response.getResults(2).getResponse().getSent().getClientMsgId()).isEqualTo("b-3");
+    assertThat(response.getResults(3).getResponse().getError().getCode())
+        .isEqualTo(ErrorCode.INVALID_MESSAGE);
+    topic.awaitChats(m -> m.getId() == one.getAckMsgId(), 1);
+
+    // The whole batch again (a connector's retry after a lost answer): the same SENTs, no rows.
+    SendChatBatchResponse again =
+        second
+            .stub()
+            .sendChatBatch(
+                SendChatBatchRequest.newBuilder()
+                    .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
+                    .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
+                    .build());
+    assertThat(again.getResults(0).getResponse().getSent()).isEqualTo(one);
+    assertThat(again.getResults(1).getResponse().getSent())
+        .isEqualTo(response.getResults(2).getResponse().getSent());
+    assertThat(db.count("SELECT COUNT(*) FROM accepted_message WHERE sender_id = ?", u[0]))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void receiptBatch_answersEveryItem() {
+    long[] u = newUsers();
+    AckMsg sent = first.send(text(u[0], u[1], "ack-batch", "hi")).getSent();
+    AckMsg delivered =
+        AckMsg.newBuilder()
+            .setMsgType(MsgType.DELIVERED)
+            .setFromId(u[1])
+            .setDestId(u[0])
+            .setAckMsgId(sent.getAckMsgId())
+            .setClientMsgId("ack-batch")
+            .setConversationId(sent.getConversationId())
+            .setSeq(sent.getSeq())
+            .setDeliveredThroughSeq(sent.getSeq())
+            .build();
+    AckMsg forged =
+        delivered.toBuilder().setConversationId(conversation(u[1], UNKNOWN_USER)).build();
+
+    SendAckBatchResponse response =
+        first
+            .stub()
+            .sendAckBatch(
+                SendAckBatchRequest.newBuilder()
+                    .addRequests(SendAckRequest.newBuilder().setAck(delivered))
+                    .addRequests(SendAckRequest.newBuilder().setAck(forged))
+                    .build());
+
+    assertThat(response.getResultsList()).hasSize(2);
+    assertThat(response.getResults(0).getResponse().hasError()).isFalse();
+    assertThat(response.getResults(1).getResponse().getError().getCode())
+        .isEqualTo(ErrorCode.INVALID_MESSAGE);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(20))
+        .until(
+            () ->
+                topic.acks(
+                    a ->
+                        a.getAckMsgId() == sent.getAckMsgId()
+                            && a.getMsgType() == MsgType.DELIVERED),
+            list -> list.size() == 1);
+  }
+
+  private static SendChatRequest chatRequest(ChatMsg msg) {
+    return SendChatRequest.newBuilder().setMsg(msg).setConnectorId("it").build();
   }
 
   @Test

@@ -1,0 +1,198 @@
+package dev.switchboard.connector.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CallBatcherTest {
+
+  /** Batch calls that stay open until the test answers them. */
+  private static final class OpenCalls {
+    final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<List<String>>> answers = new CopyOnWriteArrayList<>();
+
+    CompletableFuture<List<String>> call(List<Integer> items) {
+      batches.add(List.copyOf(items));
+      CompletableFuture<List<String>> answer = new CompletableFuture<>();
+      answers.add(answer);
+      return answer;
+    }
+
+    void answer(int batch) {
+      List<String> results = new ArrayList<>();
+      for (int item : batches.get(batch)) {
+        results.add("r" + item);
+      }
+      answers.get(batch).complete(results);
+    }
+  }
+
+  @Test
+  void aLoneItem_isSentAtOnce() throws Exception {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(2, 10, calls::call);
+
+    CompletableFuture<String> result = batcher.submit(1);
+
+    assertThat(calls.batches).containsExactly(List.of(1));
+    calls.answer(0);
+    assertThat(result.get(1, TimeUnit.SECONDS)).isEqualTo("r1");
+  }
+
+  @Test
+  void itemsArrivingWhileAllSlotsAreBusy_leaveTogether_whenOneReturns() throws Exception {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(2, 10, calls::call);
+    batcher.submit(1);
+    batcher.submit(2);
+    List<CompletableFuture<String>> waiting = new ArrayList<>();
+    for (int i = 3; i <= 7; i++) {
+      waiting.add(batcher.submit(i));
+    }
+    assertThat(calls.batches).containsExactly(List.of(1), List.of(2));
+
+    calls.answer(1);
+
+    assertThat(calls.batches).hasSize(3);
+    assertThat(calls.batches.get(2)).containsExactly(3, 4, 5, 6, 7);
+    calls.answer(2);
+    assertThat(waiting.get(4).get(1, TimeUnit.SECONDS)).isEqualTo("r7");
+  }
+
+  @Test
+  void aBatch_neverExceedsMaxBatch() {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 4, calls::call);
+    batcher.submit(0);
+    for (int i = 1; i <= 10; i++) {
+      batcher.submit(i);
+    }
+
+    calls.answer(0);
+    calls.answer(1);
+    calls.answer(2);
+
+    assertThat(calls.batches)
+        .containsExactly(List.of(0), List.of(1, 2, 3, 4), List.of(5, 6, 7, 8), List.of(9, 10));
+  }
+
+  @Test
+  void aFailedBatch_failsItsOwnItemsOnly() throws Exception {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 10, calls::call);
+    CompletableFuture<String> first = batcher.submit(1);
+    CompletableFuture<String> second = batcher.submit(2);
+
+    calls.answers.get(0).completeExceptionally(new IllegalStateException("transport down"));
+
+    assertThatThrownBy(() -> first.get(1, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasRootCauseMessage("transport down");
+    assertThat(calls.batches.get(1)).containsExactly(2);
+    calls.answer(1);
+    assertThat(second.get(1, TimeUnit.SECONDS)).isEqualTo("r2");
+  }
+
+  @Test
+  void aBatchAnsweredWithTheWrongNumberOfResults_failsEachItem() {
+    CallBatcher<Integer, String> batcher =
+        new CallBatcher<>(1, 10, items -> CompletableFuture.completedFuture(List.of()));
+
+    assertThatThrownBy(() -> batcher.submit(1).get(1, TimeUnit.SECONDS))
+        .hasRootCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("answered with 0 results");
+  }
+
+  @Test
+  void aBatchCallThatThrows_failsItsItems_andTheBatcherGoesOn() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    CallBatcher<Integer, String> batcher =
+        new CallBatcher<>(
+            1,
+            10,
+            items -> {
+              if (calls.getAndIncrement() == 0) {
+                throw new IllegalArgumentException("no channel");
+              }
+              return CompletableFuture.completedFuture(List.of("ok"));
+            });
+
+    assertThatThrownBy(() -> batcher.submit(1).get(1, TimeUnit.SECONDS))
+        .hasRootCauseMessage("no channel");
+    assertThat(batcher.submit(2).get(1, TimeUnit.SECONDS)).isEqualTo("ok");
+  }
+
+  @Test
+  void underConcurrentSubmits_everyItemGetsItsOwnResult_andSlotsAreNeverExceeded()
+      throws Exception {
+    int maxInFlight = 3;
+    AtomicInteger outstanding = new AtomicInteger();
+    AtomicInteger mostOutstanding = new AtomicInteger();
+    ExecutorService answerers = Executors.newFixedThreadPool(4);
+    CallBatcher<Integer, String> batcher =
+        new CallBatcher<>(
+            maxInFlight,
+            50,
+            items -> {
+              mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+              return CompletableFuture.supplyAsync(
+                  () -> {
+                    outstanding.decrementAndGet();
+                    return items.stream().map(i -> "r" + i).toList();
+                  },
+                  answerers);
+            });
+    int threads = 8;
+    int perThread = 5_000;
+    ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+    CountDownLatch done = new CountDownLatch(threads * perThread);
+    ExecutorService submitters = Executors.newFixedThreadPool(threads);
+    try {
+      for (int t = 0; t < threads; t++) {
+        int base = t * perThread;
+        submitters.execute(
+            () -> {
+              for (int i = base; i < base + perThread; i++) {
+                int item = i;
+                batcher
+                    .submit(item)
+                    .whenComplete(
+                        (result, failure) -> {
+                          if (failure != null || !result.equals("r" + item)) {
+                            wrong.add(item + " -> " + result + " / " + failure);
+                          }
+                          done.countDown();
+                        });
+              }
+            });
+      }
+
+      assertThat(done.await(30, TimeUnit.SECONDS)).as("every item answered").isTrue();
+      assertThat(wrong).isEmpty();
+      assertThat(mostOutstanding.get()).isLessThanOrEqualTo(maxInFlight);
+    } finally {
+      submitters.shutdownNow();
+      answerers.shutdownNow();
+    }
+  }
+
+  @Test
+  void refusesNonPositiveBounds() {
+    assertThatThrownBy(() -> new CallBatcher<Integer, String>(0, 1, items -> null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CallBatcher<Integer, String>(1, 0, items -> null))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
