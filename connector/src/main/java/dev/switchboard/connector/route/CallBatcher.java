@@ -1,17 +1,19 @@
 package dev.switchboard.connector.route;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Turns many small asynchronous calls into few batch calls. At most {@code maxInFlight} batches are
  * outstanding; items that arrive while they are queue up and leave together, up to {@code
  * maxBatch}, as soon as one returns. An idle batcher sends a lone item at once, so batching adds no
- * wait; a busy one sends large batches, exactly when the per-call cost matters.
+ * wait; a busy one sends large batches, exactly when the per-call cost matters. A batch call
+ * answers each item as soon as it can ({@link Answers}), so a slow item delays nobody else.
  *
  * <p>Items of one batch travel together and must not depend on each other's order; a caller that
  * needs order keeps one item in flight at a time (see {@link OrderedChatForwarder}). Thread-safe.
@@ -19,17 +21,29 @@ import java.util.function.Function;
 public final class CallBatcher<I, O> {
   private final int maxInFlight;
   private final int maxBatch;
-  private final Function<List<I>, CompletableFuture<List<O>>> batchCall;
+  private final BiFunction<List<I>, Answers<O>, CompletableFuture<Void>> batchCall;
   private final ConcurrentLinkedQueue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   private record Pending<I, O>(I item, CompletableFuture<O> result) {}
 
+  /** Where a batch call puts its items' results, by the item's place in the batch. */
+  public interface Answers<O> {
+    /** Item {@code index}'s result; a second answer for the same item is ignored. */
+    void answer(int index, O result);
+
+    /** The places of the items not answered yet, ascending: what a retry still has to send. */
+    int[] unanswered();
+  }
+
   /**
-   * @param batchCall sends one batch; its result has one element per item, in item order
+   * @param batchCall sends one batch, answers its items as results arrive, and completes when the
+   *     call has ended; an item it never answered gets the call's failure
    */
   public CallBatcher(
-      int maxInFlight, int maxBatch, Function<List<I>, CompletableFuture<List<O>>> batchCall) {
+      int maxInFlight,
+      int maxBatch,
+      BiFunction<List<I>, Answers<O>, CompletableFuture<Void>> batchCall) {
     if (maxInFlight < 1 || maxBatch < 1) {
       throw new IllegalArgumentException("maxInFlight and maxBatch must be positive");
     }
@@ -75,36 +89,47 @@ public final class CallBatcher<I, O> {
     for (Pending<I, O> pending : batch) {
       items.add(pending.item());
     }
-    CompletableFuture<List<O>> call;
+    CompletableFuture<Void> call;
     try {
-      call = batchCall.apply(items);
+      call = batchCall.apply(items, new BatchAnswers<>(batch));
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
     call.whenComplete(
-        (results, failure) -> {
+        (done, failure) -> {
           inFlight.decrementAndGet();
           try {
-            complete(batch, results, failure);
+            Throwable cause =
+                failure != null
+                    ? failure
+                    : new IllegalStateException("the batch call ended without answering the item");
+            for (Pending<I, O> pending : batch) {
+              pending.result().completeExceptionally(cause);
+            }
           } finally {
             sendWhileRoom();
           }
         });
   }
 
-  private static <I, O> void complete(
-      List<Pending<I, O>> batch, List<O> results, Throwable failure) {
-    if (failure == null && results.size() != batch.size()) {
-      failure =
-          new IllegalStateException(
-              "batch of " + batch.size() + " answered with " + results.size() + " results");
-    }
-    for (int i = 0; i < batch.size(); i++) {
-      if (failure != null) {
-        batch.get(i).result().completeExceptionally(failure);
-      } else {
-        batch.get(i).result().complete(results.get(i));
+  private record BatchAnswers<I, O>(List<Pending<I, O>> batch) implements Answers<O> {
+    @Override
+    public void answer(int index, O result) {
+      if (index >= 0 && index < batch.size()) {
+        batch.get(index).result().complete(result);
       }
+    }
+
+    @Override
+    public int[] unanswered() {
+      int[] open = new int[batch.size()];
+      int n = 0;
+      for (int i = 0; i < batch.size(); i++) {
+        if (!batch.get(i).result().isDone()) {
+          open[n++] = i;
+        }
+      }
+      return Arrays.copyOf(open, n);
     }
   }
 }

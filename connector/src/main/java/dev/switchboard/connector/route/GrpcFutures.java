@@ -18,6 +18,38 @@ final class GrpcFutures {
     return observer.future;
   }
 
+  /**
+   * A server-streaming call: each message goes to {@code onMessage} (on the call's callback thread,
+   * one at a time); the future completes when the stream ends.
+   */
+  static <T> CompletableFuture<Void> serverStream(
+      Consumer<StreamObserver<T>> call, Consumer<T> onMessage) {
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    StreamObserver<T> observer =
+        new StreamObserver<>() {
+          @Override
+          public void onNext(T value) {
+            onMessage.accept(value);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(null);
+          }
+        };
+    try {
+      call.accept(observer);
+    } catch (RuntimeException e) {
+      ended.completeExceptionally(e);
+    }
+    return ended;
+  }
+
   private static final class FutureObserver<T> implements StreamObserver<T> {
     private final CompletableFuture<T> future = new CompletableFuture<>();
     private T value;

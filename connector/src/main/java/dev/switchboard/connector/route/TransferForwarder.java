@@ -10,12 +10,10 @@ import dev.switchboard.proto.internal.ItemFailure;
 import dev.switchboard.proto.internal.PublishPresenceRequest;
 import dev.switchboard.proto.internal.PublishPresenceResponse;
 import dev.switchboard.proto.internal.SendAckBatchRequest;
-import dev.switchboard.proto.internal.SendAckBatchResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendAckResult;
 import dev.switchboard.proto.internal.SendChatBatchRequest;
-import dev.switchboard.proto.internal.SendChatBatchResponse;
 import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.proto.internal.SendChatResult;
@@ -114,23 +112,55 @@ public final class TransferForwarder implements MessageForwarder, PresencePublis
                     .build());
   }
 
-  // A whole batch that failed in transport goes again, whole, to another instance (every item is
-  // idempotent); a failed item is answered on its own, like the unbatched call it stands for.
-  private CompletableFuture<List<SendChatResult>> sendChatBatch(List<SendChatRequest> requests) {
-    SendChatBatchRequest batch = SendChatBatchRequest.newBuilder().addAllRequests(requests).build();
-    return retrying
-        .<SendChatBatchResponse>call(
-            endpoint ->
-                GrpcFutures.unary(observer -> stub(endpoint).sendChatBatch(batch, observer)))
-        .thenApply(SendChatBatchResponse::getResultsList);
+  // A batch that failed in transport goes again to another instance with the items it has no
+  // answer for yet (every item is idempotent); a failed item is answered on its own, like the
+  // unbatched call it stands for.
+  private CompletableFuture<Void> sendChatBatch(
+      List<SendChatRequest> requests, CallBatcher.Answers<SendChatResult> answers) {
+    return retrying.call(
+        endpoint -> {
+          int[] open = answers.unanswered();
+          if (open.length == 0) {
+            return CompletableFuture.completedFuture(null);
+          }
+          SendChatBatchRequest.Builder batch = SendChatBatchRequest.newBuilder();
+          for (int index : open) {
+            batch.addRequests(requests.get(index));
+          }
+          SendChatBatchRequest request = batch.build();
+          return GrpcFutures.<SendChatResult>serverStream(
+              observer -> stub(endpoint).sendChatBatch(request, observer),
+              result -> answerItem(answers, open, result.getIndex(), result));
+        });
   }
 
-  private CompletableFuture<List<SendAckResult>> sendAckBatch(List<SendAckRequest> requests) {
-    SendAckBatchRequest batch = SendAckBatchRequest.newBuilder().addAllRequests(requests).build();
-    return retrying
-        .<SendAckBatchResponse>call(
-            endpoint -> GrpcFutures.unary(observer -> stub(endpoint).sendAckBatch(batch, observer)))
-        .thenApply(SendAckBatchResponse::getResultsList);
+  private CompletableFuture<Void> sendAckBatch(
+      List<SendAckRequest> requests, CallBatcher.Answers<SendAckResult> answers) {
+    return retrying.call(
+        endpoint -> {
+          int[] open = answers.unanswered();
+          if (open.length == 0) {
+            return CompletableFuture.completedFuture(null);
+          }
+          SendAckBatchRequest.Builder batch = SendAckBatchRequest.newBuilder();
+          for (int index : open) {
+            batch.addRequests(requests.get(index));
+          }
+          SendAckBatchRequest request = batch.build();
+          return GrpcFutures.<SendAckResult>serverStream(
+              observer -> stub(endpoint).sendAckBatch(request, observer),
+              result -> answerItem(answers, open, result.getIndex(), result));
+        });
+  }
+
+  /** {@code sentIndex} is the item's place in the attempt's request, a subset of the batch. */
+  private static <O> void answerItem(
+      CallBatcher.Answers<O> answers, int[] open, int sentIndex, O result) {
+    if (sentIndex >= 0 && sentIndex < open.length) {
+      answers.answer(open[sentIndex], result);
+    } else {
+      log.warn("transfer answered item {} of a batch of {}; ignored", sentIndex, open.length);
+    }
   }
 
   private static StatusRuntimeException asException(ItemFailure failure) {

@@ -21,21 +21,24 @@ class CallBatcherTest {
   /** Batch calls that stay open until the test answers them. */
   private static final class OpenCalls {
     final List<List<Integer>> batches = new CopyOnWriteArrayList<>();
-    final List<CompletableFuture<List<String>>> answers = new CopyOnWriteArrayList<>();
+    final List<CallBatcher.Answers<String>> sinks = new CopyOnWriteArrayList<>();
+    final List<CompletableFuture<Void>> ends = new CopyOnWriteArrayList<>();
 
-    CompletableFuture<List<String>> call(List<Integer> items) {
+    CompletableFuture<Void> call(List<Integer> items, CallBatcher.Answers<String> answers) {
       batches.add(List.copyOf(items));
-      CompletableFuture<List<String>> answer = new CompletableFuture<>();
-      answers.add(answer);
-      return answer;
+      sinks.add(answers);
+      CompletableFuture<Void> end = new CompletableFuture<>();
+      ends.add(end);
+      return end;
     }
 
+    /** Answers every item of the batch and ends the call. */
     void answer(int batch) {
-      List<String> results = new ArrayList<>();
-      for (int item : batches.get(batch)) {
-        results.add("r" + item);
+      List<Integer> items = batches.get(batch);
+      for (int i = 0; i < items.size(); i++) {
+        sinks.get(batch).answer(i, "r" + items.get(i));
       }
-      answers.get(batch).complete(results);
+      ends.get(batch).complete(null);
     }
   }
 
@@ -95,7 +98,7 @@ class CallBatcherTest {
     CompletableFuture<String> first = batcher.submit(1);
     CompletableFuture<String> second = batcher.submit(2);
 
-    calls.answers.get(0).completeExceptionally(new IllegalStateException("transport down"));
+    calls.ends.get(0).completeExceptionally(new IllegalStateException("transport down"));
 
     assertThatThrownBy(() -> first.get(1, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -106,13 +109,36 @@ class CallBatcherTest {
   }
 
   @Test
-  void aBatchAnsweredWithTheWrongNumberOfResults_failsEachItem() {
-    CallBatcher<Integer, String> batcher =
-        new CallBatcher<>(1, 10, items -> CompletableFuture.completedFuture(List.of()));
+  void eachItem_isAnsweredAsSoonAsItsResultArrives_notWhenTheCallEnds() throws Exception {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 10, calls::call);
+    batcher.submit(0);
+    CompletableFuture<String> fast = batcher.submit(1);
+    CompletableFuture<String> slow = batcher.submit(2);
+    calls.answer(0);
 
-    assertThatThrownBy(() -> batcher.submit(1).get(1, TimeUnit.SECONDS))
+    calls.sinks.get(1).answer(0, "r1");
+
+    assertThat(fast.get(1, TimeUnit.SECONDS)).isEqualTo("r1");
+    assertThat(slow).isNotDone();
+    assertThat(calls.sinks.get(1).unanswered()).containsExactly(1);
+  }
+
+  @Test
+  void anItemTheCallNeverAnswered_failsWhenTheCallEnds() {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 10, calls::call);
+    CompletableFuture<String> answered = batcher.submit(1);
+    calls.sinks.get(0).answer(0, "r1");
+    calls.ends.get(0).complete(null);
+    CompletableFuture<String> forgotten = batcher.submit(2);
+
+    calls.ends.get(1).complete(null);
+
+    assertThat(answered).isCompletedWithValue("r1");
+    assertThatThrownBy(() -> forgotten.get(1, TimeUnit.SECONDS))
         .hasRootCauseInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("answered with 0 results");
+        .hasMessageContaining("without answering");
   }
 
   @Test
@@ -122,11 +148,12 @@ class CallBatcherTest {
         new CallBatcher<>(
             1,
             10,
-            items -> {
+            (items, answers) -> {
               if (calls.getAndIncrement() == 0) {
                 throw new IllegalArgumentException("no channel");
               }
-              return CompletableFuture.completedFuture(List.of("ok"));
+              answers.answer(0, "ok");
+              return CompletableFuture.completedFuture(null);
             });
 
     assertThatThrownBy(() -> batcher.submit(1).get(1, TimeUnit.SECONDS))
@@ -145,12 +172,14 @@ class CallBatcherTest {
         new CallBatcher<>(
             maxInFlight,
             50,
-            items -> {
+            (items, answers) -> {
               mostOutstanding.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
-              return CompletableFuture.supplyAsync(
+              return CompletableFuture.runAsync(
                   () -> {
                     outstanding.decrementAndGet();
-                    return items.stream().map(i -> "r" + i).toList();
+                    for (int i = items.size() - 1; i >= 0; i--) {
+                      answers.answer(i, "r" + items.get(i));
+                    }
                   },
                   answerers);
             });
@@ -190,9 +219,9 @@ class CallBatcherTest {
 
   @Test
   void refusesNonPositiveBounds() {
-    assertThatThrownBy(() -> new CallBatcher<Integer, String>(0, 1, items -> null))
+    assertThatThrownBy(() -> new CallBatcher<Integer, String>(0, 1, (items, answers) -> null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new CallBatcher<Integer, String>(1, 0, items -> null))
+    assertThatThrownBy(() -> new CallBatcher<Integer, String>(1, 0, (items, answers) -> null))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -61,6 +61,9 @@ public final class IngestGroup implements AutoCloseable {
     }
   }
 
+  static final int FETCH_MIN_BYTES = 64 * 1024;
+  static final int FETCH_MAX_WAIT_MS = 5;
+
   /**
    * The consumer settings that make storing safe: offsets are committed by hand after the MySQL
    * commit (never automatically), a new group starts at the beginning of the log (a store must see
@@ -75,6 +78,12 @@ public final class IngestGroup implements AutoCloseable {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.maxPollRecords());
+    // Every poll is one MySQL transaction. With the default (answer as soon as one byte is there)
+    // a busy system stored a record or two per transaction. Letting the broker gather up to 64 KiB
+    // for at most a few milliseconds makes the transactions larger exactly when there is traffic,
+    // at that much delay until a message is in MySQL (SENT and pushes do not wait for it).
+    props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, FETCH_MIN_BYTES);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
     // The topic is created by transfer (or at our startup); never by a consumer's metadata request.
     props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

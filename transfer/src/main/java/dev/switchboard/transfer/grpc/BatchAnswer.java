@@ -1,46 +1,41 @@
 package dev.switchboard.transfer.grpc;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The results of one batch call's items, which finish on different handler threads in any order:
- * once the last is set, {@code onComplete} gets them all in request order, exactly once.
+ * Streams the results of one batch call's items, which finish on different handler threads in any
+ * order: each goes out as soon as it is set, and the call completes after the last. A result that
+ * finds the call cancelled is dropped (the caller retries what it has no answer for).
  */
 final class BatchAnswer<T> {
-  private final Object[] results;
-  private final AtomicInteger missing;
-  private final Consumer<List<T>> onComplete;
+  private static final Logger log = LoggerFactory.getLogger(BatchAnswer.class);
 
-  BatchAnswer(int size, Consumer<List<T>> onComplete) {
-    this.results = new Object[size];
-    this.missing = new AtomicInteger(size);
-    this.onComplete = onComplete;
+  private final StreamObserver<T> responses;
+  private int missing;
+
+  BatchAnswer(int size, StreamObserver<T> responses) {
+    this.responses = responses;
+    this.missing = size;
     if (size == 0) {
-      onComplete.accept(List.of());
+      responses.onCompleted();
     }
   }
 
-  /** Sets item {@code index}'s result; each index exactly once. */
-  void set(int index, T result) {
-    if (results[index] != null) {
-      throw new IllegalStateException("result " + index + " set twice");
+  /** Sends one item's result (which carries its index); each item exactly once. */
+  void send(T result) {
+    // A StreamObserver takes one caller at a time, and the count is taken inside so that the
+    // completion cannot overtake another thread's result.
+    synchronized (this) {
+      try {
+        responses.onNext(result);
+        if (--missing == 0) {
+          responses.onCompleted();
+        }
+      } catch (RuntimeException e) {
+        log.debug("batch result not sent: {}", e.toString());
+      }
     }
-    results[index] = result;
-    // The decrement publishes this write to whoever sees the count reach zero.
-    if (missing.decrementAndGet() == 0) {
-      onComplete.accept(collect());
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<T> collect() {
-    List<T> all = new ArrayList<>(results.length);
-    for (Object result : results) {
-      all.add((T) result);
-    }
-    return all;
   }
 }

@@ -5,12 +5,10 @@ import dev.switchboard.proto.internal.InvalidateRelationsResponse;
 import dev.switchboard.proto.internal.PublishPresenceRequest;
 import dev.switchboard.proto.internal.PublishPresenceResponse;
 import dev.switchboard.proto.internal.SendAckBatchRequest;
-import dev.switchboard.proto.internal.SendAckBatchResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendAckResult;
 import dev.switchboard.proto.internal.SendChatBatchRequest;
-import dev.switchboard.proto.internal.SendChatBatchResponse;
 import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.proto.internal.SendChatResult;
@@ -79,23 +77,20 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
 
   @Override
   public void sendChatBatch(
-      SendChatBatchRequest request, StreamObserver<SendChatBatchResponse> responses) {
-    BatchAnswer<SendChatResult> answer =
-        new BatchAnswer<>(
-            request.getRequestsCount(),
-            results ->
-                respond(
-                    responses, SendChatBatchResponse.newBuilder().addAllResults(results).build()));
+      SendChatBatchRequest request, StreamObserver<SendChatResult> responses) {
+    BatchAnswer<SendChatResult> answer = new BatchAnswer<>(request.getRequestsCount(), responses);
     for (int i = 0; i < request.getRequestsCount(); i++) {
       int index = i;
       SendChatRequest item = request.getRequests(index);
       handlers
-          .tryRun(() -> answer.set(index, chatResult(item)))
+          .tryRun(() -> answer.send(chatResult(item).toBuilder().setIndex(index).build()))
           .ifPresent(
               refusal ->
-                  answer.set(
-                      index,
-                      SendChatResult.newBuilder().setFailure(Answers.failure(refusal)).build()));
+                  answer.send(
+                      SendChatResult.newBuilder()
+                          .setIndex(index)
+                          .setFailure(Answers.failure(refusal))
+                          .build()));
     }
   }
 
@@ -115,24 +110,20 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   }
 
   @Override
-  public void sendAckBatch(
-      SendAckBatchRequest request, StreamObserver<SendAckBatchResponse> responses) {
-    BatchAnswer<SendAckResult> answer =
-        new BatchAnswer<>(
-            request.getRequestsCount(),
-            results ->
-                respond(
-                    responses, SendAckBatchResponse.newBuilder().addAllResults(results).build()));
+  public void sendAckBatch(SendAckBatchRequest request, StreamObserver<SendAckResult> responses) {
+    BatchAnswer<SendAckResult> answer = new BatchAnswer<>(request.getRequestsCount(), responses);
     for (int i = 0; i < request.getRequestsCount(); i++) {
       int index = i;
       SendAckRequest item = request.getRequests(index);
       handlers
-          .tryRun(() -> answer.set(index, ackResult(item)))
+          .tryRun(() -> answer.send(ackResult(item).toBuilder().setIndex(index).build()))
           .ifPresent(
               refusal ->
-                  answer.set(
-                      index,
-                      SendAckResult.newBuilder().setFailure(Answers.failure(refusal)).build()));
+                  answer.send(
+                      SendAckResult.newBuilder()
+                          .setIndex(index)
+                          .setFailure(Answers.failure(refusal))
+                          .build()));
     }
   }
 
@@ -182,16 +173,6 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
       return SendAckResult.newBuilder().setFailure(Answers.unexpected(e)).build();
     } finally {
       sample.stop(metrics.sendAckLatency());
-    }
-  }
-
-  private static <T> void respond(StreamObserver<T> responses, T response) {
-    try {
-      responses.onNext(response);
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      // The call was cancelled meanwhile; every item was still handled as if it were answered.
-      log.debug("batch answer not sent: {}", e.toString());
     }
   }
 

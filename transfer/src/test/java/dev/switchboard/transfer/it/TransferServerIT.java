@@ -13,13 +13,13 @@ import dev.switchboard.proto.ConversationType;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.MsgType;
 import dev.switchboard.proto.internal.SendAckBatchRequest;
-import dev.switchboard.proto.internal.SendAckBatchResponse;
 import dev.switchboard.proto.internal.SendAckRequest;
 import dev.switchboard.proto.internal.SendAckResponse;
+import dev.switchboard.proto.internal.SendAckResult;
 import dev.switchboard.proto.internal.SendChatBatchRequest;
-import dev.switchboard.proto.internal.SendChatBatchResponse;
 import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
+import dev.switchboard.proto.internal.SendChatResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -399,40 +399,42 @@ class TransferServerIT {
   void batch_answersEveryItemInRequestOrder_asItsOwnCallWould() throws Exception {
     long[] u = newUsers();
     long[] v = newUsers();
-    SendChatBatchResponse response =
-        first
-            .stub()
-            .sendChatBatch(
-                SendChatBatchRequest.newBuilder()
-                    .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
-                    .addRequests(chatRequest(text(u[0], UNKNOWN_USER, "b-2", "to nobody")))
-                    .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
-                    .addRequests(chatRequest(text(u[0], u[1], "", "no id")))
-                    .build());
+    List<SendChatResult> response =
+        byIndex(
+            first
+                .stub()
+                .sendChatBatch(
+                    SendChatBatchRequest.newBuilder()
+                        .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
+                        .addRequests(chatRequest(text(u[0], UNKNOWN_USER, "b-2", "to nobody")))
+                        .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
+                        .addRequests(chatRequest(text(u[0], u[1], "", "no id")))
+                        .build()));
 
-    assertThat(response.getResultsList()).hasSize(4);
-    AckMsg one = response.getResults(0).getResponse().getSent();
+    assertThat(response).hasSize(4);
+    AckMsg one = response.get(0).getResponse().getSent();
     assertThat(one.getClientMsgId()).isEqualTo("b-1");
     assertThat(one.getSeq()).isEqualTo(1);
-    assertThat(response.getResults(1).getResponse().getError().getCode())
+    assertThat(response.get(1).getResponse().getError().getCode())
         .isEqualTo(ErrorCode.UNKNOWN_DESTINATION);
-    assertThat(response.getResults(2).getResponse().getSent().getClientMsgId()).isEqualTo("b-3");
-    assertThat(response.getResults(3).getResponse().getError().getCode())
+    assertThat(response.get(2).getResponse().getSent().getClientMsgId()).isEqualTo("b-3");
+    assertThat(response.get(3).getResponse().getError().getCode())
         .isEqualTo(ErrorCode.INVALID_MESSAGE);
     topic.awaitChats(m -> m.getId() == one.getAckMsgId(), 1);
 
     // The whole batch again (a connector's retry after a lost answer): the same SENTs, no rows.
-    SendChatBatchResponse again =
-        second
-            .stub()
-            .sendChatBatch(
-                SendChatBatchRequest.newBuilder()
-                    .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
-                    .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
-                    .build());
-    assertThat(again.getResults(0).getResponse().getSent()).isEqualTo(one);
-    assertThat(again.getResults(1).getResponse().getSent())
-        .isEqualTo(response.getResults(2).getResponse().getSent());
+    List<SendChatResult> again =
+        byIndex(
+            second
+                .stub()
+                .sendChatBatch(
+                    SendChatBatchRequest.newBuilder()
+                        .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
+                        .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
+                        .build()));
+    assertThat(again.get(0).getResponse().getSent()).isEqualTo(one);
+    assertThat(again.get(1).getResponse().getSent())
+        .isEqualTo(response.get(2).getResponse().getSent());
     assertThat(db.count("SELECT COUNT(*) FROM accepted_message WHERE sender_id = ?", u[0]))
         .isEqualTo(1);
   }
@@ -455,18 +457,20 @@ class TransferServerIT {
     AckMsg forged =
         delivered.toBuilder().setConversationId(conversation(u[1], UNKNOWN_USER)).build();
 
-    SendAckBatchResponse response =
-        first
-            .stub()
-            .sendAckBatch(
-                SendAckBatchRequest.newBuilder()
-                    .addRequests(SendAckRequest.newBuilder().setAck(delivered))
-                    .addRequests(SendAckRequest.newBuilder().setAck(forged))
-                    .build());
+    List<SendAckResult> response = new ArrayList<>(List.of(SendAckResult.getDefaultInstance()));
+    response.add(SendAckResult.getDefaultInstance());
+    first
+        .stub()
+        .sendAckBatch(
+            SendAckBatchRequest.newBuilder()
+                .addRequests(SendAckRequest.newBuilder().setAck(delivered))
+                .addRequests(SendAckRequest.newBuilder().setAck(forged))
+                .build())
+        .forEachRemaining(result -> response.set(result.getIndex(), result));
 
-    assertThat(response.getResultsList()).hasSize(2);
-    assertThat(response.getResults(0).getResponse().hasError()).isFalse();
-    assertThat(response.getResults(1).getResponse().getError().getCode())
+    assertThat(response.get(0).hasResponse()).isTrue();
+    assertThat(response.get(0).getResponse().hasError()).isFalse();
+    assertThat(response.get(1).getResponse().getError().getCode())
         .isEqualTo(ErrorCode.INVALID_MESSAGE);
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(20))
@@ -477,6 +481,17 @@ class TransferServerIT {
                         a.getAckMsgId() == sent.getAckMsgId()
                             && a.getMsgType() == MsgType.DELIVERED),
             list -> list.size() == 1);
+  }
+
+  /** A streamed batch answer in request order; every index exactly once. */
+  private static List<SendChatResult> byIndex(java.util.Iterator<SendChatResult> stream) {
+    java.util.TreeMap<Integer, SendChatResult> results = new java.util.TreeMap<>();
+    stream.forEachRemaining(
+        result -> assertThat(results.put(result.getIndex(), result)).as("answered twice").isNull());
+    assertThat(results.keySet())
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, results.size()).boxed().toList());
+    return new ArrayList<>(results.values());
   }
 
   private static SendChatRequest chatRequest(ChatMsg msg) {
