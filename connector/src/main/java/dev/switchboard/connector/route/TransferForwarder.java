@@ -2,6 +2,7 @@ package dev.switchboard.connector.route;
 
 import dev.switchboard.common.discovery.ServiceEndpoint;
 import dev.switchboard.common.grpc.GrpcChannels;
+import dev.switchboard.common.grpc.ItemFailures;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
@@ -18,13 +19,15 @@ import dev.switchboard.proto.internal.SendChatRequest;
 import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.proto.internal.SendChatResult;
 import dev.switchboard.proto.internal.TransferGrpc;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,12 +79,8 @@ public final class TransferForwarder implements MessageForwarder, PresencePublis
     return chats
         .submit(request)
         .thenApply(
-            result -> {
-              if (result.hasFailure()) {
-                throw asException(result.getFailure());
-              }
-              return result.getResponse();
-            })
+            result ->
+                orThrow(result.hasFailure() ? result.getFailure() : null, result.getResponse()))
         .exceptionally(
             failure ->
                 SendChatResponse.newBuilder()
@@ -99,12 +98,8 @@ public final class TransferForwarder implements MessageForwarder, PresencePublis
             .build();
     return acks.submit(request)
         .thenApply(
-            result -> {
-              if (result.hasFailure()) {
-                throw asException(result.getFailure());
-              }
-              return result.getResponse();
-            })
+            result ->
+                orThrow(result.hasFailure() ? result.getFailure() : null, result.getResponse()))
         .exceptionally(
             failure ->
                 SendAckResponse.newBuilder()
@@ -112,61 +107,75 @@ public final class TransferForwarder implements MessageForwarder, PresencePublis
                     .build());
   }
 
-  // A batch that failed in transport goes again to another instance with the items it has no
-  // answer for yet (every item is idempotent); a failed item is answered on its own, like the
-  // unbatched call it stands for.
+  /** One batch RPC of the Transfer stub, e.g. {@code TransferStub::sendChatBatch}. */
+  @FunctionalInterface
+  private interface BatchRpc<B, R> {
+    void call(TransferGrpc.TransferStub stub, B request, StreamObserver<R> results);
+  }
+
   private CompletableFuture<Void> sendChatBatch(
       List<SendChatRequest> requests, CallBatcher.Answers<SendChatResult> answers) {
-    return retrying.call(
-        endpoint -> {
-          int[] open = answers.unanswered();
-          if (open.length == 0) {
-            return CompletableFuture.completedFuture(null);
-          }
-          SendChatBatchRequest.Builder batch = SendChatBatchRequest.newBuilder();
-          for (int index : open) {
-            batch.addRequests(requests.get(index));
-          }
-          SendChatBatchRequest request = batch.build();
-          return GrpcFutures.<SendChatResult>serverStream(
-              observer -> stub(endpoint).sendChatBatch(request, observer),
-              result -> answerItem(answers, open, result.getIndex(), result));
-        });
+    return sendBatch(
+        requests,
+        answers,
+        items -> SendChatBatchRequest.newBuilder().addAllRequests(items).build(),
+        TransferGrpc.TransferStub::sendChatBatch,
+        SendChatResult::getIndex);
   }
 
   private CompletableFuture<Void> sendAckBatch(
       List<SendAckRequest> requests, CallBatcher.Answers<SendAckResult> answers) {
+    return sendBatch(
+        requests,
+        answers,
+        items -> SendAckBatchRequest.newBuilder().addAllRequests(items).build(),
+        TransferGrpc.TransferStub::sendAckBatch,
+        SendAckResult::getIndex);
+  }
+
+  /**
+   * A batch that failed in transport goes again to another instance with the items it has no answer
+   * for yet (every item is idempotent); a failed item is answered on its own, like the unbatched
+   * call it stands for.
+   */
+  private <Q, B, R> CompletableFuture<Void> sendBatch(
+      List<Q> requests,
+      CallBatcher.Answers<R> answers,
+      Function<List<Q>, B> batchOf,
+      BatchRpc<B, R> rpc,
+      ToIntFunction<R> indexOf) {
     return retrying.call(
         endpoint -> {
           int[] open = answers.unanswered();
           if (open.length == 0) {
             return CompletableFuture.completedFuture(null);
           }
-          SendAckBatchRequest.Builder batch = SendAckBatchRequest.newBuilder();
+          List<Q> items = new ArrayList<>(open.length);
           for (int index : open) {
-            batch.addRequests(requests.get(index));
+            items.add(requests.get(index));
           }
-          SendAckBatchRequest request = batch.build();
-          return GrpcFutures.<SendAckResult>serverStream(
-              observer -> stub(endpoint).sendAckBatch(request, observer),
-              result -> answerItem(answers, open, result.getIndex(), result));
+          B request = batchOf.apply(items);
+          return GrpcFutures.<R>serverStream(
+              observer -> rpc.call(stub(endpoint), request, observer),
+              result -> {
+                // The attempt's request holds only the open items: map back to the batch.
+                int sent = indexOf.applyAsInt(result);
+                if (sent >= 0 && sent < open.length) {
+                  answers.answer(open[sent], result);
+                } else {
+                  log.warn(
+                      "transfer answered item {} of a batch of {}; ignored", sent, open.length);
+                }
+              });
         });
   }
 
-  /** {@code sentIndex} is the item's place in the attempt's request, a subset of the batch. */
-  private static <O> void answerItem(
-      CallBatcher.Answers<O> answers, int[] open, int sentIndex, O result) {
-    if (sentIndex >= 0 && sentIndex < open.length) {
-      answers.answer(open[sentIndex], result);
-    } else {
-      log.warn("transfer answered item {} of a batch of {}; ignored", sentIndex, open.length);
+  /** The item's response, or the exception its unbatched call would have failed with. */
+  private static <R> R orThrow(ItemFailure failure, R response) {
+    if (failure != null) {
+      throw ItemFailures.status(failure).asRuntimeException();
     }
-  }
-
-  private static StatusRuntimeException asException(ItemFailure failure) {
-    return Status.fromCodeValue(failure.getStatusCode())
-        .withDescription(failure.getDescription())
-        .asRuntimeException();
+    return response;
   }
 
   @Override

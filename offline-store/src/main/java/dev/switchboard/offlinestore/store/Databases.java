@@ -2,6 +2,7 @@ package dev.switchboard.offlinestore.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.jdbc.ConnectorJ;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -31,22 +32,7 @@ public final class Databases {
     // READ COMMITTED: reads see what other instances committed right away, and InnoDB takes no
     // gap locks on the range reads, so sync never blocks the consumer's inserts.
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    // Connector/J's defaults cost a round trip or a parse where none is needed: it asks the server
-    // for autocommit and isolation on every pool hand-back (useLocalSessionState answers from what
-    // it set itself), and caches parsed statements only up to 256 characters, so the batch INSERTs
-    // were parsed again on every execution.
-    config.addDataSourceProperty("cachePrepStmts", "true");
-    config.addDataSourceProperty("prepStmtCacheSize", "250");
-    config.addDataSourceProperty("prepStmtCacheSqlLimit", "4096");
-    config.addDataSourceProperty("useLocalSessionState", "true");
-    config.addDataSourceProperty("elideSetAutoCommits", "true");
-    config.addDataSourceProperty("cacheServerConfiguration", "true");
-    config.addDataSourceProperty("cacheResultSetMetadata", "true");
-    config.addDataSourceProperty("maintainTimeStats", "false");
-    config.addDataSourceProperty("useServerPrepStmts", "false");
-    // JDBC batches of the consumer become multi-row INSERTs: one round trip per table and batch.
-    config.addDataSourceProperty("rewriteBatchedStatements", "true");
-    config.addDataSourceProperty("connectTimeout", "3000");
+    ConnectorJ.POOL_PROPERTIES.forEach(config::addDataSourceProperty);
     // Bounds a query on a connection that broke silently; the longest statement is one batch.
     config.addDataSourceProperty("socketTimeout", "30000");
     return new HikariDataSource(config);

@@ -2,6 +2,7 @@ package dev.switchboard.transfer.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.jdbc.ConnectorJ;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -37,21 +38,7 @@ public final class Databases {
     // for milliseconds; InnoDB's default of 50 s would hold a handler thread far past every
     // caller's deadline if something went wrong. The lock wait timeout is retried like a deadlock.
     config.setConnectionInitSql("SET SESSION innodb_lock_wait_timeout = " + LOCK_WAIT_SECONDS);
-    // Connector/J's defaults cost a round trip or a parse where none is needed: it asks the server
-    // for autocommit and isolation on every pool hand-back (useLocalSessionState answers from what
-    // it set itself), and caches parsed statements only up to 256 characters, so the batch INSERTs
-    // were parsed again on every execution.
-    config.addDataSourceProperty("cachePrepStmts", "true");
-    config.addDataSourceProperty("prepStmtCacheSize", "250");
-    config.addDataSourceProperty("prepStmtCacheSqlLimit", "4096");
-    config.addDataSourceProperty("useLocalSessionState", "true");
-    config.addDataSourceProperty("elideSetAutoCommits", "true");
-    config.addDataSourceProperty("cacheServerConfiguration", "true");
-    config.addDataSourceProperty("cacheResultSetMetadata", "true");
-    config.addDataSourceProperty("maintainTimeStats", "false");
-    config.addDataSourceProperty("useServerPrepStmts", "false");
-    config.addDataSourceProperty("rewriteBatchedStatements", "true");
-    config.addDataSourceProperty("connectTimeout", "3000");
+    ConnectorJ.POOL_PROPERTIES.forEach(config::addDataSourceProperty);
     config.addDataSourceProperty("socketTimeout", "10000");
     return new HikariDataSource(config);
   }

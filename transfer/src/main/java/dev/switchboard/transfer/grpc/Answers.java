@@ -1,5 +1,6 @@
 package dev.switchboard.transfer.grpc;
 
+import dev.switchboard.common.grpc.ItemFailures;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.internal.ItemFailure;
 import dev.switchboard.proto.internal.SendAckResponse;
@@ -32,21 +33,9 @@ final class Answers {
 
   /** A call nobody waits for any more; the status only tells a caller that is still listening. */
   static ItemFailure abandoned() {
-    return failure(
+    return ItemFailures.of(
         Status.CANCELLED.withDescription(
             "call cancelled or past its deadline before it was sequenced; not stored"));
-  }
-
-  static ItemFailure failure(Status status) {
-    return ItemFailure.newBuilder()
-        .setStatusCode(status.getCode().value())
-        .setDescription(status.getDescription() == null ? "" : status.getDescription())
-        .build();
-  }
-
-  /** The status an unbatched call fails with where a batch item has {@code failure}. */
-  static Status status(ItemFailure failure) {
-    return Status.fromCodeValue(failure.getStatusCode()).withDescription(failure.getDescription());
   }
 
   static SendAckResponse ack(Optional<Refusal> refusal, String clientMsgId) {
@@ -65,7 +54,8 @@ final class Answers {
       cause = "unexpected error";
     }
     // The cause itself is logged where it happened; it never travels.
-    return failure(Status.INTERNAL.withDescription(cause + "; retry with the same client_msg_id"));
+    return ItemFailures.of(
+        Status.INTERNAL.withDescription(cause + "; retry with the same client_msg_id"));
   }
 
   private static Error error(Refusal refusal, String clientMsgId) {

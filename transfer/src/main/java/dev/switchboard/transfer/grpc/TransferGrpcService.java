@@ -1,7 +1,9 @@
 package dev.switchboard.transfer.grpc;
 
+import dev.switchboard.common.grpc.ItemFailures;
 import dev.switchboard.proto.internal.InvalidateRelationsRequest;
 import dev.switchboard.proto.internal.InvalidateRelationsResponse;
+import dev.switchboard.proto.internal.ItemFailure;
 import dev.switchboard.proto.internal.PublishPresenceRequest;
 import dev.switchboard.proto.internal.PublishPresenceResponse;
 import dev.switchboard.proto.internal.SendAckBatchRequest;
@@ -26,6 +28,8 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,33 +69,20 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
     handlers.run(
         responses,
         () -> {
-          SendChatResult result = chatResult(request);
-          if (result.hasFailure()) {
-            responses.onError(Answers.status(result.getFailure()).asRuntimeException());
-          } else {
-            responses.onNext(result.getResponse());
-            responses.onCompleted();
-          }
+          SendChatResult result = chatResult(request, 0);
+          answer(responses, result.hasFailure() ? result.getFailure() : null, result.getResponse());
         });
   }
 
   @Override
   public void sendChatBatch(
       SendChatBatchRequest request, StreamObserver<SendChatResult> responses) {
-    BatchAnswer<SendChatResult> answer = new BatchAnswer<>(request.getRequestsCount(), responses);
-    for (int i = 0; i < request.getRequestsCount(); i++) {
-      int index = i;
-      SendChatRequest item = request.getRequests(index);
-      handlers
-          .tryRun(() -> answer.send(chatResult(item).toBuilder().setIndex(index).build()))
-          .ifPresent(
-              refusal ->
-                  answer.send(
-                      SendChatResult.newBuilder()
-                          .setIndex(index)
-                          .setFailure(Answers.failure(refusal))
-                          .build()));
-    }
+    runBatch(
+        request.getRequestsCount(),
+        responses,
+        index -> chatResult(request.getRequests(index), index),
+        (index, failure) ->
+            SendChatResult.newBuilder().setIndex(index).setFailure(failure).build());
   }
 
   @Override
@@ -99,36 +90,51 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
     handlers.run(
         responses,
         () -> {
-          SendAckResult result = ackResult(request);
-          if (result.hasFailure()) {
-            responses.onError(Answers.status(result.getFailure()).asRuntimeException());
-          } else {
-            responses.onNext(result.getResponse());
-            responses.onCompleted();
-          }
+          SendAckResult result = ackResult(request, 0);
+          answer(responses, result.hasFailure() ? result.getFailure() : null, result.getResponse());
         });
   }
 
   @Override
   public void sendAckBatch(SendAckBatchRequest request, StreamObserver<SendAckResult> responses) {
-    BatchAnswer<SendAckResult> answer = new BatchAnswer<>(request.getRequestsCount(), responses);
-    for (int i = 0; i < request.getRequestsCount(); i++) {
+    runBatch(
+        request.getRequestsCount(),
+        responses,
+        index -> ackResult(request.getRequests(index), index),
+        (index, failure) -> SendAckResult.newBuilder().setIndex(index).setFailure(failure).build());
+  }
+
+  /** An unbatched call's answer: its response, or the status it fails with. */
+  private static <R> void answer(StreamObserver<R> responses, ItemFailure failure, R response) {
+    if (failure != null) {
+      responses.onError(ItemFailures.status(failure).asRuntimeException());
+    } else {
+      responses.onNext(response);
+      responses.onCompleted();
+    }
+  }
+
+  /**
+   * Runs each item of a batch on the handler pool ({@code result} never throws) and streams its
+   * result; an item the pool refuses is answered with the refusal at once.
+   */
+  private <T> void runBatch(
+      int size,
+      StreamObserver<T> responses,
+      IntFunction<T> result,
+      BiFunction<Integer, ItemFailure, T> refused) {
+    BatchAnswer<T> answer = new BatchAnswer<>(size, responses);
+    for (int i = 0; i < size; i++) {
       int index = i;
-      SendAckRequest item = request.getRequests(index);
       handlers
-          .tryRun(() -> answer.send(ackResult(item).toBuilder().setIndex(index).build()))
-          .ifPresent(
-              refusal ->
-                  answer.send(
-                      SendAckResult.newBuilder()
-                          .setIndex(index)
-                          .setFailure(Answers.failure(refusal))
-                          .build()));
+          .tryRun(() -> answer.send(result.apply(index)))
+          .ifPresent(refusal -> answer.send(refused.apply(index, ItemFailures.of(refusal))));
     }
   }
 
   /** Runs on a handler thread; never throws (an unexpected error is the item's failure). */
-  private SendChatResult chatResult(SendChatRequest request) {
+  private SendChatResult chatResult(SendChatRequest request, int index) {
+    SendChatResult.Builder result = SendChatResult.newBuilder().setIndex(index);
     Timer.Sample sample = Timer.start();
     String clientMsgId = request.getMsg().getClientMsgId();
     ChatOutcome outcome;
@@ -141,25 +147,26 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
           clientMsgId,
           request.getConnectorId(),
           e);
-      return SendChatResult.newBuilder().setFailure(Answers.unexpected(e)).build();
+      return result.setFailure(Answers.unexpected(e)).build();
     } finally {
       sample.stop(metrics.sendChatLatency());
     }
     if (outcome instanceof ChatOutcome.Abandoned) {
-      return SendChatResult.newBuilder().setFailure(Answers.abandoned()).build();
+      return result.setFailure(Answers.abandoned()).build();
     }
-    return SendChatResult.newBuilder().setResponse(Answers.chat(outcome, clientMsgId)).build();
+    return result.setResponse(Answers.chat(outcome, clientMsgId)).build();
   }
 
   /** Runs on a handler thread; never throws (an unexpected error is the item's failure). */
-  private SendAckResult ackResult(SendAckRequest request) {
+  private SendAckResult ackResult(SendAckRequest request, int index) {
+    SendAckResult.Builder result = SendAckResult.newBuilder().setIndex(index);
     if (GrpcCaller.current().gone()) {
       metrics.abandoned();
-      return SendAckResult.newBuilder().setFailure(Answers.abandoned()).build();
+      return result.setFailure(Answers.abandoned()).build();
     }
     Timer.Sample sample = Timer.start();
     try {
-      return SendAckResult.newBuilder()
+      return result
           .setResponse(
               Answers.ack(receipts.relay(request.getAck()), request.getAck().getClientMsgId()))
           .build();
@@ -170,7 +177,7 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
           request.getAck().getAckMsgId(),
           request.getConnectorId(),
           e);
-      return SendAckResult.newBuilder().setFailure(Answers.unexpected(e)).build();
+      return result.setFailure(Answers.unexpected(e)).build();
     } finally {
       sample.stop(metrics.sendAckLatency());
     }

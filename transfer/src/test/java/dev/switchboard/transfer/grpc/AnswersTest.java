@@ -2,6 +2,7 @@ package dev.switchboard.transfer.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.common.grpc.ItemFailures;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.MsgType;
@@ -42,7 +43,7 @@ class AnswersTest {
   @Test
   void unexpectedFailure_isInternalAndSaysRetryIsSafe() {
     Status status =
-        Answers.status(
+        ItemFailures.status(
             Answers.unexpected(new IdUnavailableException("clock moved backwards by 900 ms")));
     assertThat(status.getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(status.getDescription())
@@ -53,9 +54,9 @@ class AnswersTest {
   @Test
   void itemFailure_carriesTheStatusTheUnbatchedCallWouldHaveFailedWith() {
     Status status =
-        Answers.status(Answers.failure(Status.RESOURCE_EXHAUSTED.withDescription("busy")));
+        ItemFailures.status(ItemFailures.of(Status.RESOURCE_EXHAUSTED.withDescription("busy")));
     assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(status.getDescription()).isEqualTo("busy");
-    assertThat(Answers.status(Answers.abandoned()).getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertThat(ItemFailures.status(Answers.abandoned()).getCode()).isEqualTo(Status.Code.CANCELLED);
   }
 }

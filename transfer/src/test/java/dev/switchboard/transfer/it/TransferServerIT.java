@@ -409,7 +409,8 @@ class TransferServerIT {
                         .addRequests(chatRequest(text(u[0], UNKNOWN_USER, "b-2", "to nobody")))
                         .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
                         .addRequests(chatRequest(text(u[0], u[1], "", "no id")))
-                        .build()));
+                        .build()),
+            SendChatResult::getIndex);
 
     assertThat(response).hasSize(4);
     AckMsg one = response.get(0).getResponse().getSent();
@@ -431,7 +432,8 @@ class TransferServerIT {
                     SendChatBatchRequest.newBuilder()
                         .addRequests(chatRequest(text(u[0], u[1], "b-1", "one")))
                         .addRequests(chatRequest(text(v[0], v[1], "b-3", "other pair")))
-                        .build()));
+                        .build()),
+            SendChatResult::getIndex);
     assertThat(again.get(0).getResponse().getSent()).isEqualTo(one);
     assertThat(again.get(1).getResponse().getSent())
         .isEqualTo(response.get(2).getResponse().getSent());
@@ -443,31 +445,22 @@ class TransferServerIT {
   void receiptBatch_answersEveryItem() {
     long[] u = newUsers();
     AckMsg sent = first.send(text(u[0], u[1], "ack-batch", "hi")).getSent();
-    AckMsg delivered =
-        AckMsg.newBuilder()
-            .setMsgType(MsgType.DELIVERED)
-            .setFromId(u[1])
-            .setDestId(u[0])
-            .setAckMsgId(sent.getAckMsgId())
-            .setClientMsgId("ack-batch")
-            .setConversationId(sent.getConversationId())
-            .setSeq(sent.getSeq())
-            .setDeliveredThroughSeq(sent.getSeq())
-            .build();
+    AckMsg delivered = delivered(u[1], u[0], sent, "ack-batch");
     AckMsg forged =
         delivered.toBuilder().setConversationId(conversation(u[1], UNKNOWN_USER)).build();
 
-    List<SendAckResult> response = new ArrayList<>(List.of(SendAckResult.getDefaultInstance()));
-    response.add(SendAckResult.getDefaultInstance());
-    first
-        .stub()
-        .sendAckBatch(
-            SendAckBatchRequest.newBuilder()
-                .addRequests(SendAckRequest.newBuilder().setAck(delivered))
-                .addRequests(SendAckRequest.newBuilder().setAck(forged))
-                .build())
-        .forEachRemaining(result -> response.set(result.getIndex(), result));
+    List<SendAckResult> response =
+        byIndex(
+            first
+                .stub()
+                .sendAckBatch(
+                    SendAckBatchRequest.newBuilder()
+                        .addRequests(SendAckRequest.newBuilder().setAck(delivered))
+                        .addRequests(SendAckRequest.newBuilder().setAck(forged))
+                        .build()),
+            SendAckResult::getIndex);
 
+    assertThat(response).hasSize(2);
     assertThat(response.get(0).hasResponse()).isTrue();
     assertThat(response.get(0).getResponse().hasError()).isFalse();
     assertThat(response.get(1).getResponse().getError().getCode())
@@ -484,14 +477,32 @@ class TransferServerIT {
   }
 
   /** A streamed batch answer in request order; every index exactly once. */
-  private static List<SendChatResult> byIndex(java.util.Iterator<SendChatResult> stream) {
-    java.util.TreeMap<Integer, SendChatResult> results = new java.util.TreeMap<>();
+  private static <R> List<R> byIndex(
+      java.util.Iterator<R> stream, java.util.function.ToIntFunction<R> indexOf) {
+    java.util.TreeMap<Integer, R> results = new java.util.TreeMap<>();
     stream.forEachRemaining(
-        result -> assertThat(results.put(result.getIndex(), result)).as("answered twice").isNull());
+        result ->
+            assertThat(results.put(indexOf.applyAsInt(result), result))
+                .as("answered twice")
+                .isNull());
     assertThat(results.keySet())
         .containsExactlyElementsOf(
             java.util.stream.IntStream.range(0, results.size()).boxed().toList());
     return new ArrayList<>(results.values());
+  }
+
+  /** {@code from}'s DELIVERED receipt for {@code sent}, through its seq. */
+  private static AckMsg delivered(long from, long to, AckMsg sent, String clientMsgId) {
+    return AckMsg.newBuilder()
+        .setMsgType(MsgType.DELIVERED)
+        .setFromId(from)
+        .setDestId(to)
+        .setAckMsgId(sent.getAckMsgId())
+        .setClientMsgId(clientMsgId)
+        .setConversationId(sent.getConversationId())
+        .setSeq(sent.getSeq())
+        .setDeliveredThroughSeq(sent.getSeq())
+        .build();
   }
 
   private static SendChatRequest chatRequest(ChatMsg msg) {
@@ -536,17 +547,7 @@ class TransferServerIT {
   void retriedReceipt_isStoredOnce() {
     long[] u = newUsers();
     AckMsg sent = first.send(text(u[0], u[1], "ack-twice", "hi")).getSent();
-    AckMsg delivered =
-        AckMsg.newBuilder()
-            .setMsgType(MsgType.DELIVERED)
-            .setFromId(u[1])
-            .setDestId(u[0])
-            .setAckMsgId(sent.getAckMsgId())
-            .setClientMsgId("ack-twice")
-            .setConversationId(sent.getConversationId())
-            .setSeq(sent.getSeq())
-            .setDeliveredThroughSeq(sent.getSeq())
-            .build();
+    AckMsg delivered = delivered(u[1], u[0], sent, "ack-twice");
 
     // The connector did not get the first answer and retries the same SendAck.
     assertThat(first.sendAck(delivered).hasError()).isFalse();
