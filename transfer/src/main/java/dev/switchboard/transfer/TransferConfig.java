@@ -36,8 +36,9 @@ import java.util.UUID;
  * @param advertiseHost IM_ADVERTISE_HOST, the address registered in ZooKeeper (default 127.0.0.1)
  * @param metricsPort IM_METRICS_PORT (default 0 = a free port)
  * @param instanceId IM_INSTANCE_ID (default transfer-xxxxxxxx)
- * @param handlerThreads IM_TRANSFER_THREADS (default 64): SendChat blocks on MySQL and Kafka, so
- *     this bounds the requests in progress
+ * @param handlerThreads IM_TRANSFER_THREADS (default 16): threads that run the checks of calls (a
+ *     batch call's items one after the other); they block only on a cache miss (a MySQL read),
+ *     never while a message is sequenced or appended to Kafka
  * @param handlerQueueCapacity IM_TRANSFER_QUEUE_CAPACITY (default 1000): calls waiting for a
  *     handler thread; beyond it calls are refused with RESOURCE_EXHAUSTED. At the usual few ms per
  *     SendChat that is well under a second of backlog; during an outage queued calls whose caller
@@ -199,7 +200,7 @@ public record TransferConfig(
         env.get("IM_ADVERTISE_HOST", "127.0.0.1"),
         env.getInt("IM_METRICS_PORT", 0),
         env.get("IM_INSTANCE_ID", "transfer-" + UUID.randomUUID().toString().substring(0, 8)),
-        env.getInt("IM_TRANSFER_THREADS", 64),
+        env.getInt("IM_TRANSFER_THREADS", 16),
         env.getInt("IM_TRANSFER_QUEUE_CAPACITY", 1_000),
         env.getDuration("IM_RPC_DEADLINE", Duration.ofSeconds(10)),
         env.getDuration("IM_OUTBOX_REPUBLISH_INTERVAL", Duration.ofSeconds(2)),

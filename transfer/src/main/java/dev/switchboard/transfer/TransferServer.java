@@ -236,7 +236,7 @@ public final class TransferServer implements AutoCloseable {
     AcceptBatcher sequencer =
         new AcceptBatcher(
             dataSource, store, ids, config.sequencingLanes(), config.sequencingBatchSize());
-    teardown.onClose("sequencing lanes", sequencer::close);
+    teardown.onClose("sequencing lanes", sequencer::close, () -> sequencer.close(Duration.ZERO));
     ChatIntake chats =
         new ChatIntake(
             users, policy, store, sequencer, messageLog, marker, push, metrics, clock, intakeHook);

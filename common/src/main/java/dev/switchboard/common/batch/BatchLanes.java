@@ -60,8 +60,8 @@ public final class BatchLanes<T> implements AutoCloseable {
   }
 
   /**
-   * Stops the lanes after the batches they are serving (waiting up to {@code wait} for each) and
-   * returns the items that were still queued, for the caller to refuse.
+   * Stops the lanes after the batches they are serving (waiting up to {@code wait} for each, not at
+   * all if it is zero) and returns the items that were still queued, for the caller to refuse.
    */
   public List<T> close(Duration wait) {
     closed = true;
@@ -69,7 +69,9 @@ public final class BatchLanes<T> implements AutoCloseable {
     List<T> left = new ArrayList<>();
     for (Lane lane : lanes) {
       try {
-        lane.thread.join(wait.toMillis());
+        if (wait.toMillis() > 0) {
+          lane.thread.join(wait.toMillis());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

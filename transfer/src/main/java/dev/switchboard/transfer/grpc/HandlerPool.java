@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The threads that do the blocking work of calls (MySQL, Kafka acknowledgements, route lookups),
- * bounded in threads and in queued calls.
+ * The threads that run calls off the transport (checks that may read MySQL on a cache miss, route
+ * lookups, relation invalidation), bounded in threads and in queued calls. Messages and receipts do
+ * not wait for sequencing or Kafka here; see {@code ChatIntake#send}.
  *
  * <p>The gRPC server itself runs on a direct executor: each handler only hands its work to this
  * pool, which is where overload becomes visible. When every thread is busy and the queue is full a

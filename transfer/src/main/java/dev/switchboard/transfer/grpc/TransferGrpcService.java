@@ -19,6 +19,7 @@ import dev.switchboard.proto.internal.UserPair;
 import dev.switchboard.transfer.message.ChatIntake;
 import dev.switchboard.transfer.message.ChatOutcome;
 import dev.switchboard.transfer.message.ReceiptRelay;
+import dev.switchboard.transfer.message.Refusal;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.presence.PresenceNotifier;
 import dev.switchboard.transfer.relations.PairKey;
@@ -28,6 +29,9 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
@@ -68,10 +72,14 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   public void sendChat(SendChatRequest request, StreamObserver<SendChatResponse> responses) {
     handlers.run(
         responses,
-        () -> {
-          SendChatResult result = chatResult(request, 0);
-          answer(responses, result.hasFailure() ? result.getFailure() : null, result.getResponse());
-        });
+        () ->
+            chatResult(request, 0)
+                .thenAccept(
+                    result ->
+                        answer(
+                            responses,
+                            result.hasFailure() ? result.getFailure() : null,
+                            result.getResponse())));
   }
 
   @Override
@@ -89,10 +97,14 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   public void sendAck(SendAckRequest request, StreamObserver<SendAckResponse> responses) {
     handlers.run(
         responses,
-        () -> {
-          SendAckResult result = ackResult(request, 0);
-          answer(responses, result.hasFailure() ? result.getFailure() : null, result.getResponse());
-        });
+        () ->
+            ackResult(request, 0)
+                .thenAccept(
+                    result ->
+                        answer(
+                            responses,
+                            result.hasFailure() ? result.getFailure() : null,
+                            result.getResponse())));
   }
 
   @Override
@@ -115,72 +127,111 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   }
 
   /**
-   * Runs each item of a batch on the handler pool ({@code result} never throws) and streams its
-   * result; an item the pool refuses is answered with the refusal at once.
+   * Starts every item of a batch in one handler-pool task ({@code result} never fails) and streams
+   * each result as it completes. One task per batch, not per item: an item only holds the thread
+   * for its checks (cache hits, as a rule) and then waits without it, so waking a thread per item
+   * would cost more than the item's own work. If the pool refuses the batch, every item is answered
+   * with the refusal.
    */
   private <T> void runBatch(
       int size,
       StreamObserver<T> responses,
-      IntFunction<T> result,
+      IntFunction<CompletableFuture<T>> result,
       BiFunction<Integer, ItemFailure, T> refused) {
     BatchAnswer<T> answer = new BatchAnswer<>(size, responses);
-    for (int i = 0; i < size; i++) {
-      int index = i;
-      handlers
-          .tryRun(() -> answer.send(result.apply(index)))
-          .ifPresent(refusal -> answer.send(refused.apply(index, ItemFailures.of(refusal))));
+    if (size == 0) {
+      return;
     }
+    handlers
+        .tryRun(
+            () -> {
+              for (int i = 0; i < size; i++) {
+                try {
+                  result.apply(i).thenAccept(answer::send);
+                } catch (RuntimeException e) {
+                  log.error("batch item {} of {} failed to start", i, size, e);
+                  answer.send(refused.apply(i, Answers.unexpected(e)));
+                }
+              }
+            })
+        .ifPresent(
+            refusal -> {
+              ItemFailure failure = ItemFailures.of(refusal);
+              for (int i = 0; i < size; i++) {
+                answer.send(refused.apply(i, failure));
+              }
+            });
   }
 
-  /** Runs on a handler thread; never throws (an unexpected error is the item's failure). */
-  private SendChatResult chatResult(SendChatRequest request, int index) {
-    SendChatResult.Builder result = SendChatResult.newBuilder().setIndex(index);
+  /** Never fails: an unexpected error is the item's failure. */
+  private CompletableFuture<SendChatResult> chatResult(SendChatRequest request, int index) {
     Timer.Sample sample = Timer.start();
     String clientMsgId = request.getMsg().getClientMsgId();
-    ChatOutcome outcome;
+    CompletableFuture<ChatOutcome> outcome;
     try {
       outcome = chats.send(request.getMsg(), GrpcCaller.current());
     } catch (RuntimeException e) {
-      log.error(
-          "SendChat from {} (client_msg_id {}, connector {}) failed",
-          request.getMsg().getFromId(),
-          clientMsgId,
-          request.getConnectorId(),
-          e);
-      return result.setFailure(Answers.unexpected(e)).build();
-    } finally {
-      sample.stop(metrics.sendChatLatency());
+      outcome = CompletableFuture.failedFuture(e);
     }
-    if (outcome instanceof ChatOutcome.Abandoned) {
-      return result.setFailure(Answers.abandoned()).build();
-    }
-    return result.setResponse(Answers.chat(outcome, clientMsgId)).build();
+    return outcome.handle(
+        (done, failure) -> {
+          sample.stop(metrics.sendChatLatency());
+          SendChatResult.Builder result = SendChatResult.newBuilder().setIndex(index);
+          if (failure != null) {
+            Throwable cause = unwrap(failure);
+            log.error(
+                "SendChat from {} (client_msg_id {}, connector {}) failed",
+                request.getMsg().getFromId(),
+                clientMsgId,
+                request.getConnectorId(),
+                cause);
+            return result.setFailure(Answers.unexpected(cause)).build();
+          }
+          if (done instanceof ChatOutcome.Abandoned) {
+            return result.setFailure(Answers.abandoned()).build();
+          }
+          return result.setResponse(Answers.chat(done, clientMsgId)).build();
+        });
   }
 
-  /** Runs on a handler thread; never throws (an unexpected error is the item's failure). */
-  private SendAckResult ackResult(SendAckRequest request, int index) {
-    SendAckResult.Builder result = SendAckResult.newBuilder().setIndex(index);
+  /** Never fails: an unexpected error is the item's failure. */
+  private CompletableFuture<SendAckResult> ackResult(SendAckRequest request, int index) {
     if (GrpcCaller.current().gone()) {
       metrics.abandoned();
-      return result.setFailure(Answers.abandoned()).build();
+      return CompletableFuture.completedFuture(
+          SendAckResult.newBuilder().setIndex(index).setFailure(Answers.abandoned()).build());
     }
     Timer.Sample sample = Timer.start();
+    CompletableFuture<Optional<Refusal>> relayed;
     try {
-      return result
-          .setResponse(
-              Answers.ack(receipts.relay(request.getAck()), request.getAck().getClientMsgId()))
-          .build();
+      relayed = receipts.relay(request.getAck());
     } catch (RuntimeException e) {
-      log.error(
-          "SendAck from {} for message {} (connector {}) failed",
-          request.getAck().getFromId(),
-          request.getAck().getAckMsgId(),
-          request.getConnectorId(),
-          e);
-      return result.setFailure(Answers.unexpected(e)).build();
-    } finally {
-      sample.stop(metrics.sendAckLatency());
+      relayed = CompletableFuture.failedFuture(e);
     }
+    return relayed.handle(
+        (refusal, failure) -> {
+          sample.stop(metrics.sendAckLatency());
+          SendAckResult.Builder result = SendAckResult.newBuilder().setIndex(index);
+          if (failure != null) {
+            Throwable cause = unwrap(failure);
+            log.error(
+                "SendAck from {} for message {} (connector {}) failed",
+                request.getAck().getFromId(),
+                request.getAck().getAckMsgId(),
+                request.getConnectorId(),
+                cause);
+            return result.setFailure(Answers.unexpected(cause)).build();
+          }
+          return result
+              .setResponse(Answers.ack(refusal, request.getAck().getClientMsgId()))
+              .build();
+        });
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   @Override

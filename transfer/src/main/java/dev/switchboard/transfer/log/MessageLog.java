@@ -36,6 +36,15 @@ public final class MessageLog implements AutoCloseable {
   /** Slack for a callback that completes a little after the producer's own timeout. */
   private static final long MARGIN_MILLIS = 250;
 
+  /** A send() that returned after this long waited for metadata or buffer space. */
+  private static final long STALLED_NANOS = 50_000_000L;
+
+  /** After a stalled send(), later sends fail at once for this long instead of stalling too. */
+  private static final long FAIL_FAST_NANOS = 1_000_000_000L;
+
+  /** Until when (System.nanoTime based) sends fail at once; 0-based so it starts in the past. */
+  private volatile long failFastUntil = System.nanoTime();
+
   private final Producer<byte[], byte[]> producer;
   private final String topic;
   private final Duration maxWait;
@@ -85,12 +94,25 @@ public final class MessageLog implements AutoCloseable {
    * Starts writing the event. Returns once the record is handed to the producer (blocking at most
    * {@code max.block.ms}); the future completes when the broker acknowledged it, or fails. It
    * always completes, within {@link #maxWait()} of this call.
+   *
+   * <p>send() blocks only while the topic's metadata is unknown (no broker reached since start) or
+   * the producer's buffer is full, and callers run it on threads that serve many messages (a
+   * sequencing lane). So after one send() stalled and failed, the sends of the next second fail at
+   * once (nothing could be appended anyway) instead of each stalling in turn; committed messages
+   * are left to the outbox as with any unconfirmed append.
    */
   public CompletableFuture<RecordMetadata> send(String conversationId, MessageEvent event) {
+    if (System.nanoTime() - failFastUntil < 0) {
+      return CompletableFuture.failedFuture(
+          new MessageLogUnavailableException(
+              "broker unreachable: a send just waited max.block.ms for metadata or buffer space",
+              null));
+    }
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
             topic, conversationId.getBytes(StandardCharsets.UTF_8), event.toByteArray());
     CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+    long started = System.nanoTime();
     try {
       producer.send(
           record,
@@ -104,6 +126,12 @@ public final class MessageLog implements AutoCloseable {
     } catch (KafkaException | IllegalStateException e) {
       // send() itself throws when the producer is closed or metadata cannot be fetched in time.
       acked.completeExceptionally(e);
+    }
+    // Only a stall that ended in failure (metadata never came): one that ended in a buffered
+    // record means the broker is there.
+    long now = System.nanoTime();
+    if (now - started > STALLED_NANOS && acked.isCompletedExceptionally()) {
+      failFastUntil = now + FAIL_FAST_NANOS;
     }
     return acked;
   }

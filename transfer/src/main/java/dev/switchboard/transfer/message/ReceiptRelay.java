@@ -1,5 +1,7 @@
 package dev.switchboard.transfer.message;
 
+import static java.util.concurrent.CompletableFuture.completedFuture;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.switchboard.common.logging.RateLimitedLog;
@@ -10,7 +12,6 @@ import dev.switchboard.proto.internal.MessageEvent;
 import dev.switchboard.transfer.db.StoreUnavailableException;
 import dev.switchboard.transfer.ids.IdIssuer;
 import dev.switchboard.transfer.log.MessageLog;
-import dev.switchboard.transfer.log.MessageLogUnavailableException;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.route.PushDispatcher;
 import dev.switchboard.transfer.route.Recipient;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,50 +91,56 @@ public final class ReceiptRelay {
   }
 
   /**
+   * Checks the receipt on the calling thread, then appends it without waiting: the answer is
+   * produced on Kafka's I/O thread when the broker acknowledged it (see {@link ChatIntake#send}).
+   *
    * @return empty if the receipt was accepted, otherwise why not
    */
-  public Optional<Refusal> relay(AckMsg ack) {
+  public CompletableFuture<Optional<Refusal>> relay(AckMsg ack) {
     Optional<Refusal> invalid = validator.check(ack);
     if (invalid.isPresent()) {
-      return refused(invalid.get());
+      return completedFuture(refused(invalid.get()));
     }
     try {
       if (!users.exists(ack.getDestId())) {
-        return refused(Refusal.unknownDestination(ack.getDestId()));
+        return completedFuture(refused(Refusal.unknownDestination(ack.getDestId())));
       }
       Optional<Refusal> forbidden = policy.checkReceipt(ack.getFromId(), ack.getDestId());
       if (forbidden.isPresent()) {
-        return refused(forbidden.get());
+        return completedFuture(refused(forbidden.get()));
       }
     } catch (StoreUnavailableException e) {
-      return refused(Refusal.unavailable(Refusal.RECEIPT_NOT_CONFIRMED));
+      return completedFuture(refused(Refusal.unavailable(Refusal.RECEIPT_NOT_CONFIRMED)));
     }
     ReceiptKey key = ReceiptKey.of(ack);
     if (recent.getIfPresent(key) != null) {
       metrics.receiptDuplicate();
-      return Optional.empty();
+      return completedFuture(Optional.empty());
     }
     AckMsg receipt = ack.toBuilder().setId(ids.nextId()).setSentAtMs(clock.millis()).build();
-    try {
-      messageLog.append(
-          receipt.getConversationId(), MessageEvent.newBuilder().setAck(receipt).build());
-    } catch (MessageLogUnavailableException e) {
-      metrics.kafkaFailure();
-      outages.warn(
-          "receipt {} for message {} not acknowledged by Kafka: {}",
-          receipt.getId(),
-          receipt.getAckMsgId(),
-          e.getMessage());
-      return refused(Refusal.unavailable(Refusal.RECEIPT_NOT_CONFIRMED));
-    }
-    // Only once it is durable: a retry after a failure must be stored.
-    recent.put(key, Boolean.TRUE);
-    metrics.receipt();
-    push.push(
-        receipt.getConversationId(),
-        List.of(Recipient.allDevices(receipt.getDestId())),
-        Frame.newBuilder().setAckMsg(receipt).build());
-    return Optional.empty();
+    // The producer completes every send within MessageLog#maxWait, so no timeout of our own.
+    return messageLog
+        .send(receipt.getConversationId(), MessageEvent.newBuilder().setAck(receipt).build())
+        .handle(
+            (metadata, failure) -> {
+              if (failure != null) {
+                metrics.kafkaFailure();
+                outages.warn(
+                    "receipt {} for message {} not acknowledged by Kafka: {}",
+                    receipt.getId(),
+                    receipt.getAckMsgId(),
+                    failure.toString());
+                return refused(Refusal.unavailable(Refusal.RECEIPT_NOT_CONFIRMED));
+              }
+              // Only once it is durable: a retry after a failure must be stored.
+              recent.put(key, Boolean.TRUE);
+              metrics.receipt();
+              push.push(
+                  receipt.getConversationId(),
+                  List.of(Recipient.allDevices(receipt.getDestId())),
+                  Frame.newBuilder().setAckMsg(receipt).build());
+              return Optional.<Refusal>empty();
+            });
   }
 
   private Optional<Refusal> refused(Refusal refusal) {

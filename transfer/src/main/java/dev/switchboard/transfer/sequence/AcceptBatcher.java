@@ -105,12 +105,8 @@ public final class AcceptBatcher implements AutoCloseable {
    * @throws StoreFailureException on any other database error
    */
   public Optional<Acceptance> accept(ChatMsg msg, long sentAtMs, BooleanSupplier gone) {
-    Pending pending = new Pending(msg, sentAtMs, gone, new CompletableFuture<>());
-    if (!lanes.submit(msg.getConversationId().hashCode(), pending)) {
-      throw new StoreUnavailableException("sequencing is shut down", null);
-    }
     try {
-      return pending.result.get();
+      return submit(msg, sentAtMs, gone).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("interrupted while sequencing", e);
@@ -122,12 +118,35 @@ public final class AcceptBatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #accept} without waiting: the future completes (or fails with one of the exceptions
+   * {@code accept} throws) on the lane's thread when the batch has committed, in the order the
+   * messages of a conversation were submitted. Dependent stages that run there must not block.
+   */
+  public CompletableFuture<Optional<Acceptance>> submit(
+      ChatMsg msg, long sentAtMs, BooleanSupplier gone) {
+    Pending pending = new Pending(msg, sentAtMs, gone, new CompletableFuture<>());
+    if (!lanes.submit(msg.getConversationId().hashCode(), pending)) {
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException("sequencing is shut down", null));
+    }
+    return pending.result;
+  }
+
   /** Stops the lanes after the batches they are working on; queued calls are refused. */
   @Override
   public void close() {
+    close(Duration.ofSeconds(5));
+  }
+
+  /**
+   * Stops the lanes, waiting up to {@code wait} for the batches they are working on (zero: not at
+   * all, as in a crash); queued calls are refused.
+   */
+  public void close(Duration wait) {
     StoreUnavailableException shutDown =
         new StoreUnavailableException("sequencing is shut down", null);
-    lanes.close(Duration.ofSeconds(5)).forEach(p -> p.result.completeExceptionally(shutDown));
+    lanes.close(wait).forEach(p -> p.result.completeExceptionally(shutDown));
   }
 
   private record Pending(

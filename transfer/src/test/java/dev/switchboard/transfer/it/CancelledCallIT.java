@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A call whose caller gave up while it waited for a handler thread takes no seq: otherwise the
+ * A call whose caller gave up while it waited for its sequencing batch takes no seq: otherwise the
  * client's retry (another client_msg_id after a timeout is not unusual) would follow a message the
  * client never learnt about, and every such call would cost a transaction nobody reads.
  */
@@ -51,13 +51,14 @@ class CancelledCallIT {
     Map<String, String> env =
         TransferFixture.env(
             kafka.bootstrapServers(), "it.cancel." + UUID.randomUUID(), db, zk.connectString());
-    env.put("IM_TRANSFER_THREADS", "1");
+    // One sequencing lane: a message waits there, without a thread of its own, for its batch.
+    env.put("IM_SEQUENCING_LANES", "1");
     try (TransferFixture transfer = TransferFixture.start(env)) {
       assertThat(transfer.send(text(1, 2, "warm-up")).getSent().getSeq()).isEqualTo(1);
 
       CompletableFuture<SendChatResponse> blocked;
       try (Connection lock = db.connect()) {
-        // Hold conversation s_1_2's seq row: the next message of it blocks the only handler.
+        // Hold conversation s_1_2's seq row: the next message of it blocks the only lane.
         lock.setAutoCommit(false);
         try (Statement s = lock.createStatement()) {
           s.executeQuery(
@@ -73,7 +74,7 @@ class CancelledCallIT {
                                 + " WHERE trx_state = 'LOCK WAIT'")
                         > 0);
 
-        // Queued behind it; the caller gives up before a thread is free.
+        // Queued behind it; the caller gives up before its batch forms.
         assertThatThrownBy(
                 () ->
                     TransferGrpc.newBlockingStub(transfer.channel)
@@ -87,7 +88,7 @@ class CancelledCallIT {
       }
       assertThat(blocked.get(10, TimeUnit.SECONDS).getSent().getSeq()).isEqualTo(2);
 
-      // Handled after the abandoned call (one thread, FIFO): s_3_4 still starts at seq 1.
+      // Sequenced after the abandoned call (one lane, FIFO): s_3_4 still starts at seq 1.
       assertThat(transfer.send(text(3, 4, "after")).getSent().getSeq()).isEqualTo(1);
       assertThat(
               db.count("SELECT COUNT(*) FROM accepted_message WHERE client_msg_id = ?", "given-up"))
