@@ -7,7 +7,6 @@ import dev.switchboard.offlinestore.sync.DeliveryCursors.AdvanceRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * handlers spent most of their time there (jstack: dozens of threads in the upsert) while the
  * flushes held up transfer's sequencing commits on the same database. A batch pays one flush.
  *
- * <p>The work per advance is unchanged ({@link DeliveryCursors#advanceIn}): the same reads, the
- * same {@code GREATEST} upsert, now in the batch's transaction. A device's advances always go to
- * the same lane, so lanes never wait for each other's row locks. If a batch fails it is rolled back
- * and its advances are retried one by one with autocommit, so one bad request fails alone.
+ * <p>The checks per advance are unchanged, but made for the whole batch at once ({@link
+ * DeliveryCursors#advanceAllIn}): the same reads and the same {@code GREATEST} upsert, one
+ * statement each per batch, in the batch's transaction. A device's advances always go to the same
+ * lane, so lanes never wait for each other's row locks. If a batch fails it is rolled back and its
+ * advances are retried one by one with autocommit, so one bad request fails alone.
  */
 final class CursorAdvanceBatches implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CursorAdvanceBatches.class);
@@ -81,13 +81,11 @@ final class CursorAdvanceBatches implements AutoCloseable {
   private record Pending(AdvanceRequest request, CompletableFuture<CursorAdvance> result) {}
 
   private void commit(List<Pending> batch) {
-    List<CursorAdvance> done = new ArrayList<>(batch.size());
+    List<CursorAdvance> done;
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        for (Pending p : batch) {
-          done.add(cursors.advanceIn(connection, p.request));
-        }
+        done = cursors.advanceAllIn(connection, batch.stream().map(Pending::request).toList());
         connection.commit();
       } catch (SQLException e) {
         try {

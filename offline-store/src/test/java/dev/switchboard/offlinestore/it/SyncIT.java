@@ -218,6 +218,57 @@ class SyncIT {
   }
 
   @Test
+  void batchedAdvancesOfMixedKinds_eachGetTheirOwnAnswer() throws Exception {
+    long user = messages.newUser();
+    long stranger = messages.newUser();
+    List<ChatMsg> five = messages.conversation(user, messages.newUser(), 1, 5);
+    List<ChatMsg> three = messages.conversation(messages.newUser(), user, 1, 3);
+    stored(five);
+    stored(three);
+    String a = five.get(0).getConversationId();
+    String b = three.get(0).getConversationId();
+    // Accepted by transfer, none stored yet: its head is the allocated seq.
+    String c = messages.chat(user, messages.newUser(), 1).getConversationId();
+    db.allocate(c, 7);
+
+    java.util.concurrent.ExecutorService callers =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<AdvanceCursorResponse>> toA = new java.util.ArrayList<>();
+      List<java.util.concurrent.Future<AdvanceCursorResponse>> toB = new java.util.ArrayList<>();
+      List<java.util.concurrent.Future<AdvanceCursorResponse>> toC = new java.util.ArrayList<>();
+      List<java.util.concurrent.Future<AdvanceCursorResponse>> strangers =
+          new java.util.ArrayList<>();
+      for (int round = 0; round < 20; round++) {
+        toA.add(callers.submit(() -> advance(user, "phone", a, 4)));
+        toB.add(callers.submit(() -> advance(user, "phone", b, 1_000)));
+        toC.add(callers.submit(() -> advance(user, "laptop", c, 6)));
+        strangers.add(callers.submit(() -> advance(stranger, "phone", a, 2)));
+      }
+      for (var call : toA) {
+        assertThat(call.get(1, java.util.concurrent.TimeUnit.MINUTES).getDeliveredSeq())
+            .isEqualTo(4);
+      }
+      for (var call : toB) { // clamped to the stored head
+        assertThat(call.get(1, java.util.concurrent.TimeUnit.MINUTES).getDeliveredSeq())
+            .isEqualTo(3);
+      }
+      for (var call : toC) { // below the allocated head: taken as it is
+        assertThat(call.get(1, java.util.concurrent.TimeUnit.MINUTES).getDeliveredSeq())
+            .isEqualTo(6);
+      }
+      for (var call : strangers) {
+        AdvanceCursorResponse answer = call.get(1, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(answer.getMember()).isFalse();
+        assertThat(answer.getDeliveredSeq()).isZero();
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertThat(seqsOf(sync(user, "phone"))).containsExactly(5L);
+  }
+
+  @Test
   void advanceCursor_thenSync_returnsOnlyNewerMessages_andNeverMovesBack() throws Exception {
     long user = messages.newUser();
     List<ChatMsg> sent = messages.conversation(user, messages.newUser(), 1, 5);
