@@ -16,10 +16,10 @@ import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.proto.internal.SendChatResult;
 import dev.switchboard.proto.internal.TransferGrpc;
 import dev.switchboard.proto.internal.UserPair;
+import dev.switchboard.transfer.message.Caller;
 import dev.switchboard.transfer.message.ChatIntake;
 import dev.switchboard.transfer.message.ChatOutcome;
 import dev.switchboard.transfer.message.ReceiptRelay;
-import dev.switchboard.transfer.message.Refusal;
 import dev.switchboard.transfer.ops.TransferMetrics;
 import dev.switchboard.transfer.presence.PresenceNotifier;
 import dev.switchboard.transfer.relations.PairKey;
@@ -29,11 +29,11 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,31 +167,27 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   private CompletableFuture<SendChatResult> chatResult(SendChatRequest request, int index) {
     Timer.Sample sample = Timer.start();
     String clientMsgId = request.getMsg().getClientMsgId();
-    CompletableFuture<ChatOutcome> outcome;
-    try {
-      outcome = chats.send(request.getMsg(), GrpcCaller.current());
-    } catch (RuntimeException e) {
-      outcome = CompletableFuture.failedFuture(e);
-    }
-    return outcome.handle(
-        (done, failure) -> {
-          sample.stop(metrics.sendChatLatency());
-          SendChatResult.Builder result = SendChatResult.newBuilder().setIndex(index);
-          if (failure != null) {
-            Throwable cause = unwrap(failure);
-            log.error(
-                "SendChat from {} (client_msg_id {}, connector {}) failed",
-                request.getMsg().getFromId(),
-                clientMsgId,
-                request.getConnectorId(),
-                cause);
-            return result.setFailure(Answers.unexpected(cause)).build();
-          }
-          if (done instanceof ChatOutcome.Abandoned) {
-            return result.setFailure(Answers.abandoned()).build();
-          }
-          return result.setResponse(Answers.chat(done, clientMsgId)).build();
-        });
+    Caller caller = GrpcCaller.current();
+    return started(() -> chats.send(request.getMsg(), caller))
+        .handle(
+            (done, failure) -> {
+              sample.stop(metrics.sendChatLatency());
+              SendChatResult.Builder result = SendChatResult.newBuilder().setIndex(index);
+              if (failure != null) {
+                Throwable cause = unwrap(failure);
+                log.error(
+                    "SendChat from {} (client_msg_id {}, connector {}) failed",
+                    request.getMsg().getFromId(),
+                    clientMsgId,
+                    request.getConnectorId(),
+                    cause);
+                return result.setFailure(Answers.unexpected(cause)).build();
+              }
+              if (done instanceof ChatOutcome.Abandoned) {
+                return result.setFailure(Answers.abandoned()).build();
+              }
+              return result.setResponse(Answers.chat(done, clientMsgId)).build();
+            });
   }
 
   /** Never fails: an unexpected error is the item's failure. */
@@ -202,30 +198,34 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
           SendAckResult.newBuilder().setIndex(index).setFailure(Answers.abandoned()).build());
     }
     Timer.Sample sample = Timer.start();
-    CompletableFuture<Optional<Refusal>> relayed;
+    return started(() -> receipts.relay(request.getAck()))
+        .handle(
+            (refusal, failure) -> {
+              sample.stop(metrics.sendAckLatency());
+              SendAckResult.Builder result = SendAckResult.newBuilder().setIndex(index);
+              if (failure != null) {
+                Throwable cause = unwrap(failure);
+                log.error(
+                    "SendAck from {} for message {} (connector {}) failed",
+                    request.getAck().getFromId(),
+                    request.getAck().getAckMsgId(),
+                    request.getConnectorId(),
+                    cause);
+                return result.setFailure(Answers.unexpected(cause)).build();
+              }
+              return result
+                  .setResponse(Answers.ack(refusal, request.getAck().getClientMsgId()))
+                  .build();
+            });
+  }
+
+  /** What {@code start} returns, or a failed future if it threw. */
+  private static <T> CompletableFuture<T> started(Supplier<CompletableFuture<T>> start) {
     try {
-      relayed = receipts.relay(request.getAck());
+      return start.get();
     } catch (RuntimeException e) {
-      relayed = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    return relayed.handle(
-        (refusal, failure) -> {
-          sample.stop(metrics.sendAckLatency());
-          SendAckResult.Builder result = SendAckResult.newBuilder().setIndex(index);
-          if (failure != null) {
-            Throwable cause = unwrap(failure);
-            log.error(
-                "SendAck from {} for message {} (connector {}) failed",
-                request.getAck().getFromId(),
-                request.getAck().getAckMsgId(),
-                request.getConnectorId(),
-                cause);
-            return result.setFailure(Answers.unexpected(cause)).build();
-          }
-          return result
-              .setResponse(Answers.ack(refusal, request.getAck().getClientMsgId()))
-              .build();
-        });
   }
 
   private static Throwable unwrap(Throwable failure) {
