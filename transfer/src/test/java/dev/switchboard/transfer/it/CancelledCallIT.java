@@ -75,6 +75,7 @@ class CancelledCallIT {
                         > 0);
 
         // Queued behind it; the caller gives up before its batch forms.
+        long givenUpSent = System.nanoTime();
         assertThatThrownBy(
                 () ->
                     TransferGrpc.newBlockingStub(transfer.channel)
@@ -84,6 +85,11 @@ class CancelledCallIT {
             .isInstanceOfSatisfying(
                 StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        // The server's deadline for that call counts from its arrival, a little after the
+        // client's: the lane must not be freed before the server, too, has seen the call expire.
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> System.nanoTime() - givenUpSent > Duration.ofMillis(500).toNanos());
         lock.rollback();
       }
       assertThat(blocked.get(10, TimeUnit.SECONDS).getSent().getSeq()).isEqualTo(2);
