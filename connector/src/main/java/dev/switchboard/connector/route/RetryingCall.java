@@ -1,5 +1,6 @@
 package dev.switchboard.connector.route;
 
+import dev.switchboard.common.concurrent.Futures;
 import dev.switchboard.common.discovery.ServiceEndpoint;
 import io.grpc.Status;
 import java.time.Duration;
@@ -7,8 +8,6 @@ import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -106,11 +105,6 @@ public final class RetryingCall {
 
   /** The cause under CompletableFuture's wrappers. */
   public static Throwable unwrap(Throwable failure) {
-    Throwable cause = failure;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
+    return Futures.unwrap(failure);
   }
 }

@@ -39,10 +39,12 @@ import javax.sql.DataSource;
 public final class DeliveryCursors implements AutoCloseable {
   static final String IS_MEMBER =
       "SELECT 1 FROM user_conversation WHERE user_id = ? AND conversation_id = ?";
-  static final String DELIVERED_SEQ =
-      "SELECT delivered_seq FROM device_cursor"
-          + " WHERE user_id = ? AND device_id = ? AND conversation_id = ?";
-  static final String STORED_HEAD = "SELECT last_seq FROM conversation WHERE conversation_id = ?";
+
+  /** Followed by {@link #CURSOR_KEY} once per cursor, joined with OR. */
+  static final String CURSORS_WHERE =
+      "SELECT user_id, device_id, conversation_id, delivered_seq FROM device_cursor WHERE ";
+
+  static final String CURSOR_KEY = "(user_id = ? AND device_id = ? AND conversation_id = ?)";
   static final String ADVANCE =
       "INSERT INTO device_cursor (user_id, device_id, conversation_id, delivered_seq)"
           + " VALUES (?, ?, ?, ?)"
@@ -116,32 +118,7 @@ public final class DeliveryCursors implements AutoCloseable {
 
   /** The advance on {@code connection}, in whatever transaction it is in. */
   CursorAdvance advanceIn(Connection connection, AdvanceRequest request) throws SQLException {
-    long userId = request.userId();
-    String deviceId = request.deviceId();
-    String conversationId = request.conversationId();
-    if (!isMember(connection, userId, conversationId)) {
-      return CursorAdvance.notMember();
-    }
-    long head =
-        Math.max(
-            storedHead(connection, conversationId),
-            allocated.read(connection, List.of(conversationId)).getOrDefault(conversationId, 0L));
-    long target = request.deliveredSeq();
-    if (target > head) {
-      metrics.cursorClamped();
-      target = head;
-    }
-    if (target > 0) { // nothing allocated or stored yet: nothing to record
-      try (PreparedStatement advance = connection.prepareStatement(ADVANCE)) {
-        advance.setLong(1, userId);
-        advance.setString(2, deviceId);
-        advance.setString(3, conversationId);
-        advance.setLong(4, target);
-        advance.executeUpdate();
-      }
-    }
-    // A concurrent or earlier acknowledgement may be further; report what is there now.
-    return new CursorAdvance(true, deliveredSeq(connection, userId, deviceId, conversationId));
+    return advanceAllIn(connection, List.of(request)).get(0);
   }
 
   /**
@@ -175,10 +152,10 @@ public final class DeliveryCursors implements AutoCloseable {
   }
 
   /**
-   * The advances of a batch on {@code connection}, in whatever transaction it is in: the same
-   * checks and the same {@code GREATEST} upsert as {@link #advanceIn}, but one statement each for
-   * the whole batch (heads, allocated seqs, upsert, read back) instead of four per advance. In a
-   * p2p benchmark those per-advance round trips were the largest database cost of the system.
+   * The advances of a batch on {@code connection}, in whatever transaction it is in: membership,
+   * the clamp to the conversation's head and one {@code GREATEST} upsert, with one statement each
+   * for the whole batch (heads, allocated seqs, upsert, read back) rather than four per advance. In
+   * a p2p benchmark those per-advance round trips were the largest database cost of the system.
    *
    * @return one result per request, in order
    */
@@ -193,7 +170,9 @@ public final class DeliveryCursors implements AutoCloseable {
         conversations.add(r.conversationId());
       }
     }
-    Map<String, Long> heads = storedHeads(connection, conversations);
+    Map<String, Long> heads = new HashMap<>();
+    SyncReader.storedHeads(connection, conversations)
+        .forEach((c, stored) -> heads.put(c, stored[0])); // last_seq
     allocated.read(connection, conversations).forEach((c, seq) -> heads.merge(c, seq, Math::max));
     List<AdvanceRequest> moving = new ArrayList<>();
     for (int i = 0; i < requests.size(); i++) {
@@ -243,31 +222,6 @@ public final class DeliveryCursors implements AutoCloseable {
     return new AdvanceRequest(r.userId(), r.deviceId(), r.conversationId(), 0);
   }
 
-  private static Map<String, Long> storedHeads(Connection connection, Set<String> conversations)
-      throws SQLException {
-    Map<String, Long> heads = new HashMap<>();
-    if (conversations.isEmpty()) {
-      return heads;
-    }
-    String in = String.join(", ", Collections.nCopies(conversations.size(), "?"));
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT conversation_id, last_seq FROM conversation WHERE conversation_id IN ("
-                + in
-                + ")")) {
-      int p = 1;
-      for (String c : conversations) {
-        select.setString(p++, c);
-      }
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          heads.put(rows.getString(1), rows.getLong(2));
-        }
-      }
-    }
-    return heads;
-  }
-
   private static Map<AdvanceRequest, Long> deliveredSeqs(
       Connection connection, List<AdvanceRequest> requests, boolean[] member) throws SQLException {
     Set<AdvanceRequest> keys = new LinkedHashSet<>();
@@ -280,15 +234,9 @@ public final class DeliveryCursors implements AutoCloseable {
     if (keys.isEmpty()) {
       return seqs;
     }
-    String where =
-        String.join(
-            " OR ",
-            Collections.nCopies(
-                keys.size(), "(user_id = ? AND device_id = ? AND conversation_id = ?)"));
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT user_id, device_id, conversation_id, delivered_seq FROM device_cursor WHERE "
-                + where)) {
+            CURSORS_WHERE + String.join(" OR ", Collections.nCopies(keys.size(), CURSOR_KEY)))) {
       int p = 1;
       for (AdvanceRequest k : keys) {
         select.setLong(p++, k.userId());
@@ -312,28 +260,6 @@ public final class DeliveryCursors implements AutoCloseable {
     return Conversations.peerOf(conversationId, userId) > 0
         || exists(connection, IS_MEMBER, userId, conversationId)
         || members.isMember(connection, userId, conversationId);
-  }
-
-  private static long storedHead(Connection connection, String conversationId) throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(STORED_HEAD)) {
-      select.setString(1, conversationId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? rows.getLong(1) : 0;
-      }
-    }
-  }
-
-  private static long deliveredSeq(
-      Connection connection, long userId, String deviceId, String conversationId)
-      throws SQLException {
-    try (PreparedStatement select = connection.prepareStatement(DELIVERED_SEQ)) {
-      select.setLong(1, userId);
-      select.setString(2, deviceId);
-      select.setString(3, conversationId);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? rows.getLong(1) : 0;
-      }
-    }
   }
 
   static boolean exists(Connection connection, String sql, long userId, String conversationId)

@@ -109,11 +109,16 @@ class SyncQueryPlanIT {
   void cursorQueries_arePointOrRangeReads() throws Exception {
     plans.assertIndexOnly(DeliveryCursors.IS_MEMBER, QueryPlans.USER, QueryPlans.conversation(9));
     plans.assertIndexOnly(
-        DeliveryCursors.DELIVERED_SEQ,
+        DeliveryCursors.CURSORS_WHERE
+            + DeliveryCursors.CURSOR_KEY
+            + " OR "
+            + DeliveryCursors.CURSOR_KEY,
         QueryPlans.USER,
         QueryPlans.DEVICE,
-        QueryPlans.conversation(9));
-    plans.assertIndexOnly(DeliveryCursors.STORED_HEAD, QueryPlans.conversation(9));
+        QueryPlans.conversation(9),
+        QueryPlans.USER,
+        QueryPlans.DEVICE,
+        QueryPlans.conversation(8));
     plans.assertIndexOnly(
         AllocatedSeqs.SELECT_PREFIX + "?, ?)",
         QueryPlans.conversation(9),

@@ -1,5 +1,6 @@
 package dev.switchboard.transfer.grpc;
 
+import dev.switchboard.common.concurrent.Futures;
 import dev.switchboard.common.grpc.ItemFailures;
 import dev.switchboard.proto.internal.InvalidateRelationsRequest;
 import dev.switchboard.proto.internal.InvalidateRelationsResponse;
@@ -30,7 +31,6 @@ import io.micrometer.core.instrument.Timer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -174,7 +174,7 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
               sample.stop(metrics.sendChatLatency());
               SendChatResult.Builder result = SendChatResult.newBuilder().setIndex(index);
               if (failure != null) {
-                Throwable cause = unwrap(failure);
+                Throwable cause = Futures.unwrap(failure);
                 log.error(
                     "SendChat from {} (client_msg_id {}, connector {}) failed",
                     request.getMsg().getFromId(),
@@ -204,7 +204,7 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
               sample.stop(metrics.sendAckLatency());
               SendAckResult.Builder result = SendAckResult.newBuilder().setIndex(index);
               if (failure != null) {
-                Throwable cause = unwrap(failure);
+                Throwable cause = Futures.unwrap(failure);
                 log.error(
                     "SendAck from {} for message {} (connector {}) failed",
                     request.getAck().getFromId(),
@@ -226,12 +226,6 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
   }
 
   @Override

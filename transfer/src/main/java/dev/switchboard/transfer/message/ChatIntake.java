@@ -2,6 +2,7 @@ package dev.switchboard.transfer.message;
 
 import static java.util.concurrent.CompletableFuture.completedFuture;
 
+import dev.switchboard.common.concurrent.Futures;
 import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
@@ -21,7 +22,6 @@ import dev.switchboard.transfer.users.UserDirectory;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
@@ -135,7 +135,7 @@ public final class ChatIntake {
                     ? completedFuture(abandoned())
                     : committed(accepted.get(), caller);
               }
-              Throwable cause = unwrap(failure);
+              Throwable cause = Futures.unwrap(failure);
               if (cause instanceof StoreUnavailableException unavailable) {
                 return completedFuture(databaseUnavailable(unavailable));
               }
@@ -167,34 +167,34 @@ public final class ChatIntake {
       return completedFuture(sent(acceptance));
     }
     long started = System.nanoTime();
-    long answerWithin = messageLog.maxWait().toNanos();
     long callerLeft = caller.nanosLeft();
-    if (callerLeft != Long.MAX_VALUE) {
-      answerWithin = Math.min(answerWithin, callerLeft - ANSWER_HEADROOM_NANOS);
-    }
     CompletableFuture<RecordMetadata> acked =
         messageLog.send(accepted.getConversationId(), chatEvent(accepted));
     // Marked on the acknowledgement itself, so one that arrives after we stopped waiting still
     // takes the message out of the outbox.
     acked.thenRun(() -> marker.published(accepted.getId()));
-    long left = Math.max(0, answerWithin - (System.nanoTime() - started));
-    return acked
-        .copy()
-        .orTimeout(left, TimeUnit.NANOSECONDS)
-        .handle(
-            (metadata, failure) -> {
-              if (failure == null) {
-                return sent(acceptance);
-              }
-              metrics.kafkaFailure();
-              outages.warn(
-                  "message {} ({} seq {}) not acknowledged by Kafka yet, left to the outbox: {}",
-                  accepted.getId(),
-                  accepted.getConversationId(),
-                  accepted.getSeq(),
-                  unwrap(failure).toString());
-              return refused(Refusal.unavailable(Refusal.NOT_CONFIRMED));
-            });
+    // The producer completes every send within maxWait; only a caller due back sooner needs a
+    // timer of its own (not the usual case: no timer task per message).
+    CompletableFuture<RecordMetadata> answered = acked;
+    if (callerLeft != Long.MAX_VALUE
+        && callerLeft - ANSWER_HEADROOM_NANOS < messageLog.maxWait().toNanos()) {
+      long left = Math.max(0, callerLeft - ANSWER_HEADROOM_NANOS - (System.nanoTime() - started));
+      answered = acked.copy().orTimeout(left, TimeUnit.NANOSECONDS);
+    }
+    return answered.handle(
+        (metadata, failure) -> {
+          if (failure == null) {
+            return sent(acceptance);
+          }
+          metrics.kafkaFailure();
+          outages.warn(
+              "message {} ({} seq {}) not acknowledged by Kafka yet, left to the outbox: {}",
+              accepted.getId(),
+              accepted.getConversationId(),
+              accepted.getSeq(),
+              Futures.unwrap(failure).toString());
+          return refused(Refusal.unavailable(Refusal.NOT_CONFIRMED));
+        });
   }
 
   /** Runs on Kafka's I/O thread (or the caller's, for a message known to be in Kafka). */
@@ -225,12 +225,6 @@ public final class ChatIntake {
   private ChatOutcome databaseUnavailable(StoreUnavailableException e) {
     outages.warn("database unavailable: {}", e.getMessage());
     return refused(Refusal.unavailable(Refusal.NOT_CONFIRMED));
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause()
-        : failure;
   }
 
   static MessageEvent chatEvent(ChatMsg accepted) {
