@@ -26,9 +26,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
@@ -56,6 +59,7 @@ public final class UserStatusServer implements AutoCloseable {
   private RedisClient redisClient;
   private RouteStore routes;
   private Server grpcServer;
+  private ExecutorService handlers;
   private ScheduledExecutorService cleanup;
   private MetricsEndpoint metricsEndpoint;
   private CuratorFramework zk;
@@ -95,8 +99,14 @@ public final class UserStatusServer implements AutoCloseable {
           new TokenRevocations(new RevokedTokenStore(redis, keys), clock);
 
       UserStatusGrpcService service = new UserStatusGrpcService(routes, revocations, registry);
+      // Every handler blocks on one pooled Redis connection, so there are exactly as many handler
+      // threads as connections: a burst (the login storm after a connector died) queues here
+      // instead of parking thousands of gRPC's default threads on the pool until its wait runs out
+      // and the logins fail UNAVAILABLE while Redis itself is idle.
+      handlers = Executors.newFixedThreadPool(config.redisPoolSize(), handlerThreads());
       grpcServer =
           NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
+              .executor(handlers)
               .addService(
                   ServerInterceptors.intercept(service, new RpcMetricsInterceptor(registry)))
               .build()
@@ -143,6 +153,15 @@ public final class UserStatusServer implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  private static ThreadFactory handlerThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return task -> {
+      Thread thread = new Thread(task, "user-status-grpc-" + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   private RedisExecutor connectRedis() {
@@ -225,6 +244,9 @@ public final class UserStatusServer implements AutoCloseable {
         grpcServer.shutdownNow();
         Thread.currentThread().interrupt();
       }
+    }
+    if (handlers != null) {
+      handlers.shutdownNow();
     }
     if (cleanup != null) {
       cleanup.shutdownNow();

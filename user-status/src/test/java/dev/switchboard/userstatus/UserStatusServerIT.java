@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.google.common.util.concurrent.ListenableFuture;
 import dev.switchboard.common.discovery.Discovery;
 import dev.switchboard.common.discovery.ServiceDirectory;
 import dev.switchboard.common.discovery.ServiceEndpoint;
@@ -13,6 +14,8 @@ import dev.switchboard.common.net.Ports;
 import dev.switchboard.devkit.EmbeddedRedis;
 import dev.switchboard.devkit.EmbeddedZooKeeper;
 import dev.switchboard.devkit.junit.InfraExtension;
+import dev.switchboard.proto.internal.CountOnlineRequest;
+import dev.switchboard.proto.internal.CountOnlineResponse;
 import dev.switchboard.proto.internal.GetRoutesRequest;
 import dev.switchboard.proto.internal.OnlineRequest;
 import dev.switchboard.proto.internal.SessionRoute;
@@ -24,8 +27,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
@@ -106,6 +111,58 @@ class UserStatusServerIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot reach Redis at 127.0.0.1:");
     server.close();
+  }
+
+  @Test
+  void burstOfCallsBeyondThePool_queuesForAConnection_insteadOfFailingUnavailable(
+      EmbeddedRedis redis, EmbeddedZooKeeper zooKeeper) throws Exception {
+    // One connection with a 100 ms wait for it: the reconnect storm after a connector died, in
+    // small. Handlers that each took a thread of their own waited on the pool and failed.
+    UserStatusConfig defaults =
+        withInstanceId(
+            UserStatusConfig.defaults(redis.url(), zooKeeper.connectString()),
+            "user-status-it-" + UUID.randomUUID());
+    UserStatusConfig config =
+        new UserStatusConfig(
+            defaults.redisUrl(),
+            defaults.zkConnect(),
+            defaults.host(),
+            defaults.port(),
+            defaults.advertiseHost(),
+            defaults.metricsPort(),
+            defaults.sessionTtl(),
+            defaults.instanceId(),
+            Duration.ofMillis(100),
+            1,
+            defaults.onlineCleanupInterval());
+    UserStatusServer server = new UserStatusServer(config);
+    try {
+      server.start();
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+      try {
+        UserStatusGrpc.UserStatusFutureStub stub = UserStatusGrpc.newFutureStub(channel);
+        List<ListenableFuture<CountOnlineResponse>> calls = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+          calls.add(
+              stub.withDeadlineAfter(60, TimeUnit.SECONDS)
+                  .countOnline(CountOnlineRequest.getDefaultInstance()));
+        }
+        List<String> failures = new ArrayList<>();
+        for (ListenableFuture<CountOnlineResponse> call : calls) {
+          try {
+            call.get(60, TimeUnit.SECONDS);
+          } catch (ExecutionException e) {
+            failures.add(e.getCause().getMessage());
+          }
+        }
+        assertThat(failures).isEmpty();
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } finally {
+      server.close();
+    }
   }
 
   private static UserStatusConfig withInstanceId(UserStatusConfig c, String instanceId) {
