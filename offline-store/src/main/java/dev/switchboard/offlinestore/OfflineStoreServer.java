@@ -1,6 +1,7 @@
 package dev.switchboard.offlinestore;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.concurrent.DaemonThreads;
 import dev.switchboard.common.discovery.Discovery;
 import dev.switchboard.common.discovery.Registration;
 import dev.switchboard.common.discovery.ServiceEndpoint;
@@ -34,10 +35,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -183,7 +182,8 @@ public final class OfflineStoreServer implements AutoCloseable {
             new ReadMarks(dataSource),
             new HistoryService(dataSource, config.maxPageSize()));
 
-    ExecutorService handlers = Executors.newFixedThreadPool(config.handlerThreads(), threads());
+    ExecutorService handlers =
+        Executors.newFixedThreadPool(config.handlerThreads(), DaemonThreads.named("offline-grpc"));
     teardown.onClose("handler threads", () -> stopPool(handlers), handlers::shutdownNow);
     grpcServer =
         NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
@@ -326,14 +326,5 @@ public final class OfflineStoreServer implements AutoCloseable {
     if (!pool.awaitTermination(2, TimeUnit.SECONDS)) {
       pool.shutdownNow();
     }
-  }
-
-  private static ThreadFactory threads() {
-    AtomicInteger n = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "offline-grpc-" + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

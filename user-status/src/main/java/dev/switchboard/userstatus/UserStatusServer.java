@@ -1,5 +1,6 @@
 package dev.switchboard.userstatus;
 
+import dev.switchboard.common.concurrent.DaemonThreads;
 import dev.switchboard.common.discovery.Discovery;
 import dev.switchboard.common.discovery.Registration;
 import dev.switchboard.common.discovery.ServiceEndpoint;
@@ -29,9 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.slf4j.Logger;
@@ -103,7 +102,9 @@ public final class UserStatusServer implements AutoCloseable {
       // threads as connections: a burst (the login storm after a connector died) queues here
       // instead of parking thousands of gRPC's default threads on the pool until its wait runs out
       // and the logins fail UNAVAILABLE while Redis itself is idle.
-      handlers = Executors.newFixedThreadPool(config.redisPoolSize(), handlerThreads());
+      handlers =
+          Executors.newFixedThreadPool(
+              config.redisPoolSize(), DaemonThreads.named("user-status-grpc"));
       grpcServer =
           NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()))
               .executor(handlers)
@@ -153,15 +154,6 @@ public final class UserStatusServer implements AutoCloseable {
       close();
       throw e;
     }
-  }
-
-  private static ThreadFactory handlerThreads() {
-    AtomicInteger n = new AtomicInteger();
-    return task -> {
-      Thread thread = new Thread(task, "user-status-grpc-" + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   private RedisExecutor connectRedis() {

@@ -1,5 +1,6 @@
 package dev.switchboard.transfer.grpc;
 
+import dev.switchboard.common.concurrent.DaemonThreads;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
@@ -9,7 +10,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,6 @@ public final class HandlerPool implements AutoCloseable {
     this.threads = threads;
     this.queueCapacity = queueCapacity;
     this.onRejected = onRejected;
-    AtomicInteger n = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
             threads,
@@ -47,11 +46,7 @@ public final class HandlerPool implements AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(queueCapacity),
-            runnable -> {
-              Thread thread = new Thread(runnable, threadName + "-" + n.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            },
+            DaemonThreads.named(threadName),
             new ThreadPoolExecutor.AbortPolicy());
   }
 
