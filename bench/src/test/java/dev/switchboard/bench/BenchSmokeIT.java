@@ -113,7 +113,7 @@ class BenchSmokeIT {
 
   @Test
   void p2pAtAFixedRate_reportsCorrectedAndUncorrectedLatency() throws Exception {
-    JsonNode f = runScenario("p2p", true, "--users=2", "--rate=50", "--warmup=0s", "--duration=2s");
+    JsonNode f = runScenario("p2p", true, "--users=2", "--rate=50", "--warmup=1s", "--duration=2s");
     assertThat(f.path("sent_per_s").asDouble()).isBetween(20.0, 80.0);
     assertThat(f.path("e2e_latency").path("count").asLong()).isPositive();
     assertThat(f.path("e2e_latency_from_actual_send").path("count").asLong()).isPositive();
