@@ -31,6 +31,8 @@ import java.util.HexFormat;
  * @param rpcDeadline deadline of every outgoing gRPC call (IM_RPC_DEADLINE)
  * @param syncWait how long offline-store may wait for accepted but not yet stored messages before
  *     it answers a sync page (IM_SYNC_WAIT); shorter than the RPC deadline
+ * @param cursorWriteInterval how long DELIVERED watermarks gather before they are written to
+ *     offline-store in one call (IM_CURSOR_WRITE_INTERVAL); 0 = as soon as the previous call ended
  * @param maxQueuedChatsPerSession chat messages one session may have waiting for transfer
  *     (IM_MAX_QUEUED_CHATS)
  * @param shutdownTimeout bound on each graceful-stop step in close() (IM_SHUTDOWN_TIMEOUT)
@@ -53,6 +55,7 @@ public record ConnectorConfig(
     Duration routeRenewInterval,
     Duration rpcDeadline,
     Duration syncWait,
+    Duration cursorWriteInterval,
     int maxQueuedChatsPerSession,
     Duration shutdownTimeout) {
 
@@ -80,6 +83,12 @@ public record ConnectorConfig(
 
   /** Per-session chat queue; a client that far ahead of transfer is flooding. */
   public static final int DEFAULT_MAX_QUEUED_CHATS = 1_000;
+
+  /**
+   * Long enough that a device receiving many messages a second costs one cursor write per interval,
+   * short enough that a reconnect seldom gets more than a handful of repeats.
+   */
+  public static final Duration DEFAULT_CURSOR_WRITE_INTERVAL = Duration.ofMillis(500);
 
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -115,6 +124,11 @@ public record ConnectorConfig(
           "IM_SYNC_WAIT must be at least 0 and shorter than IM_RPC_DEADLINE, or every sync times"
               + " out");
     }
+    if (cursorWriteInterval == null
+        || cursorWriteInterval.isNegative()
+        || cursorWriteInterval.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new ConfigException("IM_CURSOR_WRITE_INTERVAL must be between 0 and 1m");
+    }
     if (heartbeatInterval.toSeconds() < 1) {
       throw new ConfigException("IM_HEARTBEAT_INTERVAL must be at least 1s");
     }
@@ -147,6 +161,7 @@ public record ConnectorConfig(
         env.getDuration("IM_ROUTE_RENEW_INTERVAL", DEFAULT_ROUTE_RENEW_INTERVAL),
         env.getDuration("IM_RPC_DEADLINE", DEFAULT_RPC_DEADLINE),
         env.getDuration("IM_SYNC_WAIT", DEFAULT_SYNC_WAIT),
+        env.getDuration("IM_CURSOR_WRITE_INTERVAL", DEFAULT_CURSOR_WRITE_INTERVAL),
         env.getInt("IM_MAX_QUEUED_CHATS", DEFAULT_MAX_QUEUED_CHATS),
         env.getDuration("IM_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT));
   }
@@ -191,6 +206,8 @@ public record ConnectorConfig(
         + rpcDeadline
         + ", syncWait="
         + syncWait
+        + ", cursorWriteInterval="
+        + cursorWriteInterval
         + ", maxQueuedChatsPerSession="
         + maxQueuedChatsPerSession
         + ", shutdownTimeout="

@@ -156,8 +156,8 @@ public final class ConnectorMetrics {
     (ok ? receiptAcksOk : receiptAcksFailed).increment();
   }
 
-  /** An AdvanceCursor call (delivered_through_seq of a DELIVERED) succeeded or failed. */
-  public void cursorAdvance(boolean ok) {
-    (ok ? cursorAdvancesOk : cursorAdvancesFailed).increment();
+  /** An AdvanceCursors call of {@code count} watermarks (DELIVERED) succeeded or failed. */
+  public void cursorAdvances(boolean ok, int count) {
+    (ok ? cursorAdvancesOk : cursorAdvancesFailed).increment(count);
   }
 }

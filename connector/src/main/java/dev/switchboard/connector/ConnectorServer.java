@@ -18,6 +18,7 @@ import dev.switchboard.connector.net.ClientServices;
 import dev.switchboard.connector.net.ClientSettings;
 import dev.switchboard.connector.net.ClientTransport;
 import dev.switchboard.connector.route.ConnectorKicker;
+import dev.switchboard.connector.route.CursorWriter;
 import dev.switchboard.connector.route.EndpointPicker;
 import dev.switchboard.connector.route.OfflineStoreClient;
 import dev.switchboard.connector.route.RetryingCall;
@@ -85,6 +86,7 @@ public final class ConnectorServer implements AutoCloseable {
   private LocalDelivery localDelivery;
   private SessionRegistrar registrar;
   private RouteRenewer renewer;
+  private CursorWriter cursorWriter;
   private SessionTable sessions;
 
   public ConnectorServer(ConnectorConfig config) {
@@ -170,6 +172,9 @@ public final class ConnectorServer implements AutoCloseable {
                 scheduler),
             grpcChannels,
             deadline);
+    cursorWriter = new CursorWriter(offlineStore, scheduler, config.cursorWriteInterval(), metrics);
+    // Closed before the channels (toClose runs last in, first out) and after the sessions.
+    toClose.push(() -> cursorWriter.close(config.shutdownTimeout()));
     registrar =
         new SessionRegistrar(
             config.id(),
@@ -196,7 +201,7 @@ public final class ConnectorServer implements AutoCloseable {
                     registrar,
                     forwarder,
                     offlineStore,
-                    offlineStore,
+                    cursorWriter,
                     metrics,
                     clock)));
 
@@ -334,6 +339,9 @@ public final class ConnectorServer implements AutoCloseable {
     closed = true;
     log.warn("connector {} crashing (fault test): connections dropped without a Kick", config.id());
     quietly("stopping route renewals", () -> closeIfOpen(renewer));
+    if (cursorWriter != null) {
+      cursorWriter.discard(); // a dead process writes nothing more
+    }
     if (grpcServer != null) {
       quietly("stopping gRPC", grpcServer::shutdownNow);
     }

@@ -2,7 +2,7 @@ package dev.switchboard.connector.net;
 
 import dev.switchboard.connector.ConnectorMetrics;
 import dev.switchboard.connector.auth.Authenticator;
-import dev.switchboard.connector.route.DeliveryCursor;
+import dev.switchboard.connector.route.CursorWriter;
 import dev.switchboard.connector.route.MessageForwarder;
 import dev.switchboard.connector.route.SessionRegistrar;
 import dev.switchboard.connector.route.SyncSource;
@@ -16,6 +16,6 @@ public record ClientServices(
     SessionRegistrar registrar,
     MessageForwarder forwarder,
     SyncSource syncSource,
-    DeliveryCursor deliveryCursor,
+    CursorWriter cursorWriter,
     ConnectorMetrics metrics,
     Clock clock) {}

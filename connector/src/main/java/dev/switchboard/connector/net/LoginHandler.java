@@ -192,7 +192,7 @@ public final class LoginHandler extends SimpleChannelInboundHandler<Frame> {
         new SessionSync(
             session,
             services.syncSource(),
-            services.deliveryCursor(),
+            services.cursorWriter(),
             settings.syncWait(),
             services.metrics());
     services

@@ -1,14 +1,19 @@
 package dev.switchboard.connector.route;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A device's delivery position per conversation (offline-store), moved by DELIVERED receipts. */
+/** Devices' delivery positions per conversation (offline-store), moved by DELIVERED receipts. */
 public interface DeliveryCursor {
 
   /**
-   * Records that the device holds every message of the conversation up to and including {@code
-   * deliveredSeq}; returns the device's cursor after the call (it only moves forward).
+   * The device holds every message of the conversation up to and including {@code deliveredSeq}.
    */
-  CompletableFuture<Long> advance(
-      long userId, String deviceId, String conversationId, long deliveredSeq);
+  record Advance(long userId, String deviceId, String conversationId, long deliveredSeq) {}
+
+  /**
+   * Records the advances (cursors only move forward; one for a conversation the user is not in
+   * records nothing); completes when all are recorded, fails when the call failed as a whole.
+   */
+  CompletableFuture<Void> advanceAll(List<Advance> advances);
 }

@@ -5,17 +5,19 @@ import dev.switchboard.common.grpc.GrpcChannels;
 import dev.switchboard.proto.internal.AckReceiptsRequest;
 import dev.switchboard.proto.internal.AckReceiptsResponse;
 import dev.switchboard.proto.internal.AdvanceCursorRequest;
-import dev.switchboard.proto.internal.AdvanceCursorResponse;
+import dev.switchboard.proto.internal.AdvanceCursorsRequest;
+import dev.switchboard.proto.internal.AdvanceCursorsResponse;
 import dev.switchboard.proto.internal.OfflineStoreGrpc;
 import dev.switchboard.proto.internal.SyncRequest;
 import dev.switchboard.proto.internal.SyncResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@link SyncSource} and {@link DeliveryCursor} over gRPC to any live offline-store instance. All
- * three calls are safe to repeat (Sync only reads, the cursors only move forward), so a transport
+ * of its calls are safe to repeat (Sync only reads, the cursors only move forward), so a transport
  * failure is retried on another instance ({@link RetryingCall}); when that fails too, the future
  * fails and the caller tells the client to retry.
  */
@@ -61,20 +63,22 @@ public final class OfflineStoreClient implements SyncSource, DeliveryCursor {
   }
 
   @Override
-  public CompletableFuture<Long> advance(
-      long userId, String deviceId, String conversationId, long deliveredSeq) {
-    AdvanceCursorRequest request =
-        AdvanceCursorRequest.newBuilder()
-            .setUserId(userId)
-            .setDeviceId(deviceId)
-            .setConversationId(conversationId)
-            .setDeliveredSeq(deliveredSeq)
-            .build();
+  public CompletableFuture<Void> advanceAll(List<Advance> advances) {
+    AdvanceCursorsRequest.Builder request = AdvanceCursorsRequest.newBuilder();
+    for (Advance a : advances) {
+      request.addAdvances(
+          AdvanceCursorRequest.newBuilder()
+              .setUserId(a.userId())
+              .setDeviceId(a.deviceId())
+              .setConversationId(a.conversationId())
+              .setDeliveredSeq(a.deliveredSeq()));
+    }
+    AdvanceCursorsRequest built = request.build();
     return retrying
-        .<AdvanceCursorResponse>call(
+        .<AdvanceCursorsResponse>call(
             endpoint ->
-                GrpcFutures.unary(observer -> stub(endpoint).advanceCursor(request, observer)))
-        .thenApply(AdvanceCursorResponse::getDeliveredSeq);
+                GrpcFutures.unary(observer -> stub(endpoint).advanceCursors(built, observer)))
+        .thenApply(ignored -> null);
   }
 
   private OfflineStoreGrpc.OfflineStoreStub stub(ServiceEndpoint endpoint) {

@@ -13,9 +13,7 @@ import dev.switchboard.proto.SyncReq;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,13 +45,10 @@ public final class SessionSync {
 
   private final Session session;
   private final SyncSource source;
-  private final DeliveryCursor cursors;
+  private final CursorWriter cursors;
   private final Duration wait;
   private final ConnectorMetrics metrics;
   private final List<Runnable> heldUntilRegistered = new ArrayList<>();
-
-  /** Conversations with a cursor advance in flight, to the highest watermark seen since (or 0). */
-  private final Map<String, Long> cursorAdvances = new HashMap<>();
 
   private boolean registered;
   private int inFlight;
@@ -65,7 +60,7 @@ public final class SessionSync {
   public SessionSync(
       Session session,
       SyncSource source,
-      DeliveryCursor cursors,
+      CursorWriter cursors,
       Duration wait,
       ConnectorMetrics metrics) {
     this.session = session;
@@ -116,13 +111,9 @@ public final class SessionSync {
 
   /**
    * A receipt of the client, already forwarded to transfer. A DELIVERED with a watermark moves the
-   * device's delivery cursor; nobody waits for it: if it fails, the next sync simply sends those
-   * messages again and the client drops the repeats.
-   *
-   * <p>One advance per conversation is in flight at a time; watermarks that arrive meanwhile are
-   * coalesced into the next one (only the highest matters: the cursor never moves back). A device
-   * receiving fast would otherwise cost offline-store one autocommitted write (a log flush) per
-   * message; this way the rate of writes falls as the store gets slower, instead of queueing.
+   * device's delivery cursor, coalesced with others by the connector's {@link CursorWriter}; nobody
+   * waits for it: if it is written late or not at all, the next sync simply sends those messages
+   * again and the client drops the repeats.
    */
   public void delivered(AckMsg ack) {
     long through = ack.getDeliveredThroughSeq();
@@ -130,36 +121,7 @@ public final class SessionSync {
     if (ack.getMsgType() != MsgType.DELIVERED || through <= 0 || conversationId.isEmpty()) {
       return;
     }
-    Long waiting = cursorAdvances.get(conversationId);
-    if (waiting != null) {
-      // In flight: remember the highest for the next round (0 = nothing new yet).
-      cursorAdvances.put(conversationId, Math.max(waiting, through));
-      return;
-    }
-    advance(conversationId, through);
-  }
-
-  private void advance(String conversationId, long through) {
-    cursorAdvances.put(conversationId, 0L);
-    guarded(() -> cursors.advance(session.userId(), session.deviceId(), conversationId, through))
-        .whenCompleteAsync(
-            (cursor, failure) -> {
-              metrics.cursorAdvance(failure == null);
-              if (failure != null) {
-                log.debug(
-                    "cursor of user={} device={} in {} not advanced to {}: {}",
-                    session.userId(),
-                    session.deviceId(),
-                    conversationId,
-                    through,
-                    RetryingCall.unwrap(failure).toString());
-              }
-              long next = cursorAdvances.remove(conversationId);
-              if (next > through) {
-                advance(conversationId, next);
-              }
-            },
-            session.channel().eventLoop());
+    cursors.delivered(session.userId(), session.deviceId(), conversationId, through);
   }
 
   /** Sync pages in flight, including held ones. */

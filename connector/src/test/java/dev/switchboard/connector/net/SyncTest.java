@@ -4,6 +4,7 @@ import static dev.switchboard.connector.testing.ClientHarness.login;
 import static dev.switchboard.connector.testing.ClientHarness.read;
 import static dev.switchboard.connector.testing.ClientHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.connector.session.LocalDelivery;
 import dev.switchboard.connector.testing.ClientHarness;
@@ -263,31 +264,68 @@ class SyncTest {
 
     assertThat(harness.forwarder.acks).hasSize(1);
     assertThat(harness.forwarder.acks.get(0).ack().getDeliveredThroughSeq()).isEqualTo(3);
-    assertThat(harness.syncStore.calls()).contains("advance 8/tablet s_7_8 to=3");
+    await().until(() -> counter("connector.cursor.advances", "ok") == 1);
+    assertThat(advances()).containsExactly("advance 8/tablet s_7_8 to=3");
     harness.forwarder.acks.get(0).answer().complete(SendAckResponse.getDefaultInstance());
     assertThat(read(bob)).isEmpty();
-    assertThat(counter("connector.cursor.advances", "ok")).isEqualTo(1);
   }
 
   @Test
-  void watermarksArrivingWhileAnAdvanceIsInFlight_areCoalescedIntoOneNextAdvance() {
+  void watermarksArrivingWhileAWriteIsInFlight_areCoalescedIntoTheNextWrite() {
     EmbeddedChannel bob = harness.loggedIn(BOB, "tablet");
     CompletableFuture<Void> store = harness.syncStore.holdAdvances();
 
     send(bob, receipt(6, MsgType.DELIVERED, 1, 1));
+    await().until(() -> harness.syncStore.advanceCalls() == 1);
     send(bob, receipt(7, MsgType.DELIVERED, 2, 2));
     send(bob, receipt(8, MsgType.DELIVERED, 4, 4));
     send(bob, receipt(9, MsgType.DELIVERED, 3, 3)); // an older watermark, late
     assertThat(advances()).containsExactly("advance 8/tablet s_7_8 to=1");
 
     store.complete(null);
-    bob.runPendingTasks();
+    await().until(() -> harness.syncStore.advanceCalls() == 2);
     assertThat(advances())
         .containsExactly("advance 8/tablet s_7_8 to=1", "advance 8/tablet s_7_8 to=4");
     assertThat(harness.forwarder.acks).hasSize(4); // every receipt still reaches transfer
 
-    send(bob, receipt(10, MsgType.DELIVERED, 5, 5)); // nothing in flight: at once
-    assertThat(advances()).hasSize(3).last().isEqualTo("advance 8/tablet s_7_8 to=5");
+    send(bob, receipt(10, MsgType.DELIVERED, 5, 5));
+    await().until(() -> harness.syncStore.advanceCalls() == 3);
+    assertThat(advances()).last().isEqualTo("advance 8/tablet s_7_8 to=5");
+  }
+
+  @Test
+  void watermarksOfSeveralSessions_travelInOneCall() {
+    EmbeddedChannel bob = harness.loggedIn(BOB, "tablet");
+    EmbeddedChannel alice = harness.loggedIn(ALICE, "phone");
+    CompletableFuture<Void> store = harness.syncStore.holdAdvances();
+    send(bob, receipt(6, MsgType.DELIVERED, 1, 1));
+    await().until(() -> harness.syncStore.advanceCalls() == 1);
+
+    // While the first call is held, both sessions move on.
+    send(bob, receipt(7, MsgType.DELIVERED, 2, 2));
+    send(alice, receiptTo(BOB, 8, MsgType.DELIVERED, 5, 5));
+    store.complete(null);
+
+    await().until(() -> harness.syncStore.advanceCalls() == 2);
+    assertThat(advances())
+        .hasSize(3)
+        .contains("advance 8/tablet s_7_8 to=2", "advance 7/phone s_7_8 to=5");
+  }
+
+  @Test
+  void advancesThatFindOfflineStoreUnreachable_areWrittenOnceItIsBack() {
+    EmbeddedChannel bob = harness.loggedIn(BOB, "tablet");
+    harness.syncStore.setUnreachable(true);
+
+    send(bob, receipt(6, MsgType.DELIVERED, 4, 4));
+    harness.forwarder.acks.get(0).answer().complete(SendAckResponse.getDefaultInstance());
+    await().until(() -> counter("connector.cursor.advances", "failed") >= 1);
+    assertThat(read(bob)).as("the client hears nothing").isEmpty();
+    assertThat(bob.isOpen()).isTrue();
+
+    harness.syncStore.setUnreachable(false);
+    await().until(() -> counter("connector.cursor.advances", "ok") == 1);
+    assertThat(advances()).last().isEqualTo("advance 8/tablet s_7_8 to=4");
   }
 
   private List<String> advances() {
@@ -302,19 +340,6 @@ class SyncTest {
 
     assertThat(harness.forwarder.acks).hasSize(2);
     assertThat(harness.syncStore.calls()).noneMatch(call -> call.startsWith("advance"));
-  }
-
-  @Test
-  void failedCursorAdvance_isCountedAndTheClientHearsNothing() {
-    EmbeddedChannel bob = harness.loggedIn(BOB, "tablet");
-    harness.syncStore.setUnreachable(true);
-
-    send(bob, receipt(6, MsgType.DELIVERED, 4, 4));
-    harness.forwarder.acks.get(0).answer().complete(SendAckResponse.getDefaultInstance());
-
-    assertThat(read(bob)).isEmpty();
-    assertThat(counter("connector.cursor.advances", "failed")).isEqualTo(1);
-    assertThat(bob.isOpen()).isTrue();
   }
 
   @Test
@@ -482,12 +507,17 @@ class SyncTest {
   }
 
   private static Frame receipt(long requestId, MsgType type, long seq, long deliveredThrough) {
+    return receiptTo(ALICE, requestId, type, seq, deliveredThrough);
+  }
+
+  private static Frame receiptTo(
+      long destId, long requestId, MsgType type, long seq, long deliveredThrough) {
     return Frame.newBuilder()
         .setRequestId(requestId)
         .setAckMsg(
             AckMsg.newBuilder()
                 .setMsgType(type)
-                .setDestId(ALICE)
+                .setDestId(destId)
                 .setAckMsgId(1000 + seq)
                 .setConversationId(CONVERSATION)
                 .setSeq(seq)

@@ -1,11 +1,13 @@
 package dev.switchboard.connector.testing;
 
 import dev.switchboard.common.auth.TokenService;
+import dev.switchboard.common.concurrent.DaemonThreads;
 import dev.switchboard.connector.ConnectorMetrics;
 import dev.switchboard.connector.auth.Authenticator;
 import dev.switchboard.connector.net.ClientChannelInitializer;
 import dev.switchboard.connector.net.ClientServices;
 import dev.switchboard.connector.net.ClientSettings;
+import dev.switchboard.connector.route.CursorWriter;
 import dev.switchboard.connector.route.SessionRegistrar;
 import dev.switchboard.connector.session.SessionTable;
 import dev.switchboard.proto.Frame;
@@ -20,6 +22,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The real client pipeline on EmbeddedChannels, with in-memory user-status, transfer and remote
@@ -42,6 +46,12 @@ public final class ClientHarness implements AutoCloseable {
   public final ScriptedSyncStore syncStore = new ScriptedSyncStore();
   public final SessionTable sessions = new SessionTable();
   public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  /** Short, so that tests see cursor writes at once; they wait for them (Awaitility). */
+  public static final Duration CURSOR_WRITE_INTERVAL = Duration.ofMillis(20);
+
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("harness-scheduler"));
   public final ClientSettings settings;
   private final ClientChannelInitializer initializer;
   private final List<EmbeddedChannel> channels = new ArrayList<>();
@@ -60,6 +70,7 @@ public final class ClientHarness implements AutoCloseable {
             Duration.ofSeconds(90),
             maxQueuedChats,
             SYNC_WAIT);
+    ConnectorMetrics metrics = new ConnectorMetrics(meters, sessions);
     ClientServices services =
         new ClientServices(
             new Authenticator(tokens, presence),
@@ -67,8 +78,8 @@ public final class ClientHarness implements AutoCloseable {
             new SessionRegistrar(CONNECTOR_ID, presence, kicker, publisher),
             forwarder,
             syncStore,
-            syncStore,
-            new ConnectorMetrics(meters, sessions),
+            new CursorWriter(syncStore, scheduler, CURSOR_WRITE_INTERVAL, metrics),
+            metrics,
             CLOCK);
     initializer = new ClientChannelInitializer(settings, services);
   }
@@ -124,5 +135,6 @@ public final class ClientHarness implements AutoCloseable {
     for (EmbeddedChannel channel : channels) {
       channel.finishAndReleaseAll();
     }
+    scheduler.shutdownNow();
   }
 }

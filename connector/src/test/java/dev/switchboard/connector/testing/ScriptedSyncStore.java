@@ -29,6 +29,7 @@ public final class ScriptedSyncStore implements SyncSource, DeliveryCursor {
   private CompletableFuture<Void> syncGate = CompletableFuture.completedFuture(null);
   private CompletableFuture<Void> advanceGate = CompletableFuture.completedFuture(null);
   private Runnable onSync = () -> {};
+  private int advanceCalls;
 
   /** The page Sync answers for this cursor. */
   public synchronized ScriptedSyncStore page(String cursor, SyncResponse page) {
@@ -51,7 +52,7 @@ public final class ScriptedSyncStore implements SyncSource, DeliveryCursor {
     return syncGate;
   }
 
-  /** AdvanceCursor calls answer only once the returned future is completed. */
+  /** AdvanceCursors calls answer only once the returned future is completed. */
   public synchronized CompletableFuture<Void> holdAdvances() {
     advanceGate = new CompletableFuture<>();
     return advanceGate;
@@ -94,14 +95,28 @@ public final class ScriptedSyncStore implements SyncSource, DeliveryCursor {
         : CompletableFuture.completedFuture(true);
   }
 
+  /** Records each advance as its own call ("advance 8/tablet s_7_8 to=3"), in order. */
   @Override
-  public synchronized CompletableFuture<Long> advance(
-      long userId, String deviceId, String conversationId, long deliveredSeq) {
-    calls.add("advance " + userId + "/" + deviceId + " " + conversationId + " to=" + deliveredSeq);
+  public synchronized CompletableFuture<Void> advanceAll(List<Advance> advances) {
+    advanceCalls++;
+    for (Advance a : advances) {
+      calls.add(
+          "advance "
+              + a.userId()
+              + "/"
+              + a.deviceId()
+              + " "
+              + a.conversationId()
+              + " to="
+              + a.deliveredSeq());
+    }
     CompletableFuture<Void> failed = failure();
-    return failed != null
-        ? failed.thenApply(ignored -> 0L)
-        : advanceGate.thenApply(ignored -> deliveredSeq);
+    return failed != null ? failed : advanceGate.thenApply(ignored -> null);
+  }
+
+  /** AdvanceCursors calls so far (each carries one or more advances). */
+  public synchronized int advanceCalls() {
+    return advanceCalls;
   }
 
   /** Every call, in order, e.g. {@code "sync 7/phone cursor= limit=0"}. */

@@ -5,6 +5,7 @@ import dev.switchboard.offlinestore.history.HistoryService;
 import dev.switchboard.offlinestore.sync.ConversationHead;
 import dev.switchboard.offlinestore.sync.CursorAdvance;
 import dev.switchboard.offlinestore.sync.DeliveryCursors;
+import dev.switchboard.offlinestore.sync.DeliveryCursors.AdvanceRequest;
 import dev.switchboard.offlinestore.sync.ReadMarks;
 import dev.switchboard.offlinestore.sync.SyncCursor;
 import dev.switchboard.offlinestore.sync.SyncPage;
@@ -13,6 +14,8 @@ import dev.switchboard.proto.internal.AckReceiptsRequest;
 import dev.switchboard.proto.internal.AckReceiptsResponse;
 import dev.switchboard.proto.internal.AdvanceCursorRequest;
 import dev.switchboard.proto.internal.AdvanceCursorResponse;
+import dev.switchboard.proto.internal.AdvanceCursorsRequest;
+import dev.switchboard.proto.internal.AdvanceCursorsResponse;
 import dev.switchboard.proto.internal.HistoryRequest;
 import dev.switchboard.proto.internal.HistoryResponse;
 import dev.switchboard.proto.internal.IsMemberRequest;
@@ -24,6 +27,9 @@ import dev.switchboard.proto.internal.SyncRequest;
 import dev.switchboard.proto.internal.SyncResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
@@ -38,6 +44,10 @@ public final class OfflineStoreGrpcService extends OfflineStoreGrpc.OfflineStore
   private final DeliveryCursors cursors;
   private final ReadMarks readMarks;
   private final HistoryService history;
+
+  /** Items per AdvanceCursors call at most (connectors send up to 500). */
+  static final int MAX_ADVANCES = 1_000;
+
   private final RequestValidator validator = new RequestValidator();
 
   public OfflineStoreGrpcService(
@@ -105,6 +115,56 @@ public final class OfflineStoreGrpcService extends OfflineStoreGrpc.OfflineStore
               .setMember(advance.member())
               .setDeliveredSeq(advance.deliveredSeq())
               .build();
+        });
+  }
+
+  /**
+   * Validated item by item: a malformed one is answered as not recorded (member false) instead of
+   * failing the batch, whose other items come from other sessions.
+   */
+  @Override
+  public void advanceCursors(
+      AdvanceCursorsRequest request, StreamObserver<AdvanceCursorsResponse> response) {
+    respond(
+        "AdvanceCursors",
+        response,
+        () -> {
+          if (request.getAdvancesCount() > MAX_ADVANCES) {
+            throw new InvalidRequestException(
+                "at most "
+                    + MAX_ADVANCES
+                    + " advances per call, not "
+                    + request.getAdvancesCount());
+          }
+          List<AdvanceRequest> valid = new ArrayList<>(request.getAdvancesCount());
+          boolean[] malformed = new boolean[request.getAdvancesCount()];
+          for (int i = 0; i < request.getAdvancesCount(); i++) {
+            AdvanceCursorRequest item = request.getAdvances(i);
+            try {
+              validator.userId(item.getUserId());
+              validator.deviceId(item.getDeviceId());
+              validator.conversationId(item.getConversationId());
+              validator.positive("delivered_seq", item.getDeliveredSeq());
+              valid.add(
+                  new AdvanceRequest(
+                      item.getUserId(),
+                      item.getDeviceId(),
+                      item.getConversationId(),
+                      item.getDeliveredSeq()));
+            } catch (InvalidRequestException e) {
+              malformed[i] = true;
+            }
+          }
+          Iterator<CursorAdvance> done = cursors.advanceAll(valid).iterator();
+          AdvanceCursorsResponse.Builder answer = AdvanceCursorsResponse.newBuilder();
+          for (boolean bad : malformed) {
+            CursorAdvance advance = bad ? CursorAdvance.notMember() : done.next();
+            answer.addResults(
+                AdvanceCursorResponse.newBuilder()
+                    .setMember(advance.member())
+                    .setDeliveredSeq(advance.deliveredSeq()));
+          }
+          return answer.build();
         });
   }
 

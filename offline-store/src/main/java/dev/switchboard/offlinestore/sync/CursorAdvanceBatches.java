@@ -7,6 +7,7 @@ import dev.switchboard.offlinestore.sync.DeliveryCursors.AdvanceRequest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -53,13 +54,38 @@ final class CursorAdvanceBatches implements AutoCloseable {
 
   /** Blocks until the batch holding this advance committed. */
   CursorAdvance advance(AdvanceRequest request) {
+    return await(submit(request));
+  }
+
+  /**
+   * Blocks until the batches holding these advances committed; they spread over the lanes by
+   * device, as single advances do.
+   */
+  List<CursorAdvance> advanceAll(List<AdvanceRequest> requests) {
+    List<CompletableFuture<CursorAdvance>> submitted = new ArrayList<>(requests.size());
+    for (AdvanceRequest request : requests) {
+      submitted.add(submit(request));
+    }
+    List<CursorAdvance> done = new ArrayList<>(requests.size());
+    for (CompletableFuture<CursorAdvance> result : submitted) {
+      done.add(await(result));
+    }
+    return done;
+  }
+
+  private CompletableFuture<CursorAdvance> submit(AdvanceRequest request) {
     Pending pending = new Pending(request, new CompletableFuture<>());
     int key = Long.hashCode(request.userId()) * 31 + request.deviceId().hashCode();
     if (!lanes.submit(key, pending)) {
-      throw new StoreUnavailableException("cursor advances are shut down", null);
+      return CompletableFuture.failedFuture(
+          new StoreUnavailableException("cursor advances are shut down", null));
     }
+    return pending.result;
+  }
+
+  private static CursorAdvance await(CompletableFuture<CursorAdvance> result) {
     try {
-      return pending.result.get();
+      return result.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StoreUnavailableException("interrupted while advancing a cursor", e);

@@ -105,6 +105,39 @@ public final class DeliveryCursors implements AutoCloseable {
     }
   }
 
+  /**
+   * Many advances at once (AdvanceCursors, a connector's coalesced watermarks): through the
+   * batching lanes if there are any, so they share transactions with concurrent calls, otherwise in
+   * one transaction of their own.
+   *
+   * @return one result per request, in order
+   */
+  public List<CursorAdvance> advanceAll(List<AdvanceRequest> requests) {
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    if (batches != null) {
+      return batches.advanceAll(requests);
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        List<CursorAdvance> done = advanceAllIn(connection, requests);
+        connection.commit();
+        return done;
+      } catch (SQLException | RuntimeException e) {
+        try {
+          connection.rollback();
+        } catch (SQLException ignored) {
+          // A broken connection: the server rolls back on disconnect.
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.translate("advancing " + requests.size() + " cursors", e);
+    }
+  }
+
   /** Stops the batching lanes, if any; waiting calls fail as unavailable. */
   @Override
   public void close() {
@@ -113,8 +146,9 @@ public final class DeliveryCursors implements AutoCloseable {
     }
   }
 
-  /** One AdvanceCursor call. */
-  record AdvanceRequest(long userId, String deviceId, String conversationId, long deliveredSeq) {}
+  /** One cursor move: AdvanceCursor, or an item of AdvanceCursors. */
+  public record AdvanceRequest(
+      long userId, String deviceId, String conversationId, long deliveredSeq) {}
 
   /** The advance on {@code connection}, in whatever transaction it is in. */
   CursorAdvance advanceIn(Connection connection, AdvanceRequest request) throws SQLException {

@@ -2,6 +2,8 @@ package dev.switchboard.offlinestore.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -23,6 +25,8 @@ import dev.switchboard.proto.MsgType;
 import dev.switchboard.proto.internal.AckReceiptsRequest;
 import dev.switchboard.proto.internal.AdvanceCursorRequest;
 import dev.switchboard.proto.internal.AdvanceCursorResponse;
+import dev.switchboard.proto.internal.AdvanceCursorsRequest;
+import dev.switchboard.proto.internal.AdvanceCursorsResponse;
 import dev.switchboard.proto.internal.ConversationHead;
 import dev.switchboard.proto.internal.HistoryRequest;
 import dev.switchboard.proto.internal.HistoryResponse;
@@ -266,6 +270,63 @@ class SyncIT {
       callers.shutdownNow();
     }
     assertThat(seqsOf(sync(user, "phone"))).containsExactly(5L);
+  }
+
+  @Test
+  void advanceCursors_answersEachItemInOrder_andAMalformedOneFailsAlone() throws Exception {
+    long user = messages.newUser();
+    long stranger = messages.newUser();
+    List<ChatMsg> five = messages.conversation(user, messages.newUser(), 1, 5);
+    List<ChatMsg> three = messages.conversation(messages.newUser(), user, 1, 3);
+    stored(five);
+    stored(three);
+    String a = five.get(0).getConversationId();
+    String b = three.get(0).getConversationId();
+
+    AdvanceCursorsResponse answer =
+        store
+            .stub()
+            .advanceCursors(
+                AdvanceCursorsRequest.newBuilder()
+                    .addAdvances(cursorMove(user, "phone", a, 4))
+                    .addAdvances(cursorMove(user, "phone", "has space", 1)) // malformed
+                    .addAdvances(cursorMove(user, "laptop", b, 1_000)) // clamped to the head
+                    .addAdvances(cursorMove(stranger, "phone", a, 2)) // not a member
+                    .addAdvances(cursorMove(user, "phone", a, 2)) // lower: the cursor stays
+                    .build());
+
+    assertThat(answer.getResultsList())
+        .extracting(AdvanceCursorResponse::getMember, AdvanceCursorResponse::getDeliveredSeq)
+        .containsExactly(
+            tuple(true, 4L), tuple(false, 0L), tuple(true, 3L), tuple(false, 0L), tuple(true, 4L));
+    assertThat(seqsByConversation(sync(user, "phone").getMessagesList()))
+        .containsOnly(entry(a, List.of(5L)), entry(b, List.of(1L, 2L, 3L)));
+    assertThat(seqsByConversation(sync(user, "laptop").getMessagesList()))
+        .containsOnly(entry(a, List.of(1L, 2L, 3L, 4L, 5L)));
+  }
+
+  @Test
+  void advanceCursors_refusesMoreThanAThousandItems() {
+    long user = messages.newUser();
+    AdvanceCursorsRequest.Builder tooMany = AdvanceCursorsRequest.newBuilder();
+    for (int i = 0; i <= 1_000; i++) {
+      tooMany.addAdvances(cursorMove(user, "d" + i, "s_1_2", 1));
+    }
+
+    assertThatThrownBy(() -> store.stub().advanceCursors(tooMany.build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+  }
+
+  private static AdvanceCursorRequest cursorMove(
+      long user, String device, String conversation, long seq) {
+    return AdvanceCursorRequest.newBuilder()
+        .setUserId(user)
+        .setDeviceId(device)
+        .setConversationId(conversation)
+        .setDeliveredSeq(seq)
+        .build();
   }
 
   @Test
