@@ -2,7 +2,8 @@
 -- so that the logout of an old connection never removes the newer login of the same device.
 -- KEYS[1] = routes hash of the user, KEYS[2] = online sorted set
 -- ARGV[1] = user id, ARGV[2] = device id, ARGV[3] = session id, ARGV[4] = now (epoch ms)
--- Returns 1 if the route was removed, 0 otherwise.
+-- Returns {1 if the route was removed, 0 otherwise; the user's live routes afterwards}, the count
+-- taken atomically with the removal (0 after a removal: the user just went offline).
 
 -- Prunes the user's expired routes and aligns the key TTL and the online score with the latest
 -- remaining expiry; removes the user from the online set when nothing is left.
@@ -27,12 +28,9 @@ local function refresh(key, online, user, now)
 end
 
 local current = redis.call('HGET', KEYS[1], ARGV[2])
-if not current then
-  return 0
-end
-if string.match(current, '^[^|]*|([^|]*)|') ~= ARGV[3] then
-  return 0
+if not current or string.match(current, '^[^|]*|([^|]*)|') ~= ARGV[3] then
+  return {0, redis.call('HLEN', KEYS[1])}
 end
 redis.call('HDEL', KEYS[1], ARGV[2])
 refresh(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[4]))
-return 1
+return {1, redis.call('HLEN', KEYS[1])}

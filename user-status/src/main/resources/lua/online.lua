@@ -2,7 +2,9 @@
 -- KEYS[1] = routes hash of the user, KEYS[2] = online sorted set
 -- ARGV[1] = user id, ARGV[2] = device id, ARGV[3] = route value "<connector>|<session>|<expiresAtMs>",
 -- ARGV[4] = now (epoch ms, from the service clock)
--- Returns the device's previous route value, or nil.
+-- Returns {the device's previous route value or nil, the user's live routes afterwards}: counted
+-- here, atomically with the registration, so that of two devices logging in at once exactly one
+-- sees 1.
 
 -- Prunes the user's expired routes and aligns the key TTL and the online score with the latest
 -- remaining expiry; removes the user from the online set when nothing is left.
@@ -30,4 +32,4 @@ end
 local previous = redis.call('HGET', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 refresh(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[4]))
-return previous
+return {previous, redis.call('HLEN', KEYS[1])}

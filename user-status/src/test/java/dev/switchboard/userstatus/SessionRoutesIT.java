@@ -8,6 +8,7 @@ import dev.switchboard.devkit.EmbeddedRedis;
 import dev.switchboard.devkit.junit.InfraExtension;
 import dev.switchboard.proto.internal.GetRoutesRequest;
 import dev.switchboard.proto.internal.OfflineRequest;
+import dev.switchboard.proto.internal.OfflineResponse;
 import dev.switchboard.proto.internal.OnlineRequest;
 import dev.switchboard.proto.internal.OnlineResponse;
 import dev.switchboard.proto.internal.RenewRequest;
@@ -92,6 +93,69 @@ class SessionRoutesIT {
     userStatus.stub().offline(OfflineRequest.newBuilder().setSession(phone).build());
 
     assertThat(routesOf(user)).extracting(SessionRoute::getDeviceId).containsExactly("laptop");
+  }
+
+  @Test
+  void onlineAndOffline_countTheUsersLiveSessions_withoutExpiredOnes() {
+    long user = ids.userId();
+    SessionRoute phone = session(user, "phone", "conn-a", ids.sessionId());
+    SessionRoute laptop = session(user, "laptop", "conn-b", ids.sessionId());
+    SessionRoute tablet = session(user, "tablet", "conn-b", ids.sessionId());
+
+    assertThat(online(phone).getLiveSessions()).isEqualTo(1);
+    assertThat(online(laptop).getLiveSessions()).isEqualTo(2);
+    assertThat(online(phone).getLiveSessions()).as("a repeated Online").isEqualTo(2);
+    assertThat(offline(laptop).getLiveSessions()).isEqualTo(1);
+    assertThat(offline(laptop).getRemoved()).isFalse();
+    assertThat(offline(phone).getLiveSessions()).isZero();
+
+    // A route whose connector stopped renewing it (crashed) is not a live session.
+    online(phone);
+    clock.advance(InProcessUserStatus.TTL.plusSeconds(1));
+    assertThat(online(tablet).getLiveSessions()).isEqualTo(1);
+  }
+
+  @Test
+  void devicesLoggingInAtOnce_exactlyOneSeesTheFirstSession_andOneTheLastEnd() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      long user = ids.userId();
+      List<SessionRoute> devices = new ArrayList<>();
+      for (int d = 0; d < 8; d++) {
+        devices.add(session(user, "device-" + d, "conn-a", ids.sessionId()));
+      }
+      List<Integer> atOnline = inParallel(devices, s -> online(s).getLiveSessions());
+      List<Integer> atOffline = inParallel(devices, s -> offline(s).getLiveSessions());
+
+      assertThat(atOnline).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
+      assertThat(atOffline).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
+    }
+  }
+
+  private static List<Integer> inParallel(
+      List<SessionRoute> sessions, java.util.function.Function<SessionRoute, Integer> call)
+      throws Exception {
+    java.util.concurrent.ExecutorService threads =
+        java.util.concurrent.Executors.newFixedThreadPool(sessions.size());
+    try {
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+      for (SessionRoute s : sessions) {
+        answers.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return call.apply(s);
+                }));
+      }
+      start.countDown();
+      List<Integer> out = new ArrayList<>();
+      for (java.util.concurrent.Future<Integer> answer : answers) {
+        out.add(answer.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
@@ -291,6 +355,10 @@ class SessionRoutesIT {
 
   private OnlineResponse online(SessionRoute session) {
     return userStatus.stub().online(OnlineRequest.newBuilder().setSession(session).build());
+  }
+
+  private OfflineResponse offline(SessionRoute session) {
+    return userStatus.stub().offline(OfflineRequest.newBuilder().setSession(session).build());
   }
 
   private int renew(String connectorId, SessionRoute... sessions) {

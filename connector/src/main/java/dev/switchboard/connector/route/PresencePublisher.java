@@ -8,5 +8,9 @@ package dev.switchboard.connector.route;
 @FunctionalInterface
 public interface PresencePublisher {
 
-  void publish(long userId, String deviceId, boolean online);
+  /**
+   * @param transition the user's first session started or its last one ended, as user-status
+   *     counted; false when that is not known, and transfer decides
+   */
+  void publish(long userId, String deviceId, boolean online, boolean transition);
 }

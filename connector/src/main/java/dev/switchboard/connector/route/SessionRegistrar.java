@@ -5,7 +5,7 @@ import dev.switchboard.proto.KickReason;
 import dev.switchboard.proto.internal.KickRequest;
 import dev.switchboard.proto.internal.SessionRoute;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * same device (a re-login changes nothing for the friends); an end only when its Offline call
  * actually removed the session's route and no newer login of the device took over (here or
  * elsewhere), and never for a session whose route was not registered.
+ *
+ * <p>And only when it changes the user's presence: user-status counts the user's live sessions in
+ * the same atomic step as the registration or removal, so a start is reported when it is the only
+ * session (of two devices logging in at once, exactly one sees that) and an end when none is left.
+ * Transfer then announces it without looking at the routes again. A user-status that does not count
+ * leaves the decision to transfer, as before.
  */
 public final class SessionRegistrar {
   private static final Logger log = LoggerFactory.getLogger(SessionRegistrar.class);
@@ -53,7 +59,7 @@ public final class SessionRegistrar {
    *     connector: the user was online all along, so the start is not reported
    */
   public CompletableFuture<Void> online(Session session, boolean replacedHere) {
-    CompletableFuture<Optional<SessionRoute>> online;
+    CompletableFuture<PresenceRegistry.Registration> online;
     try {
       online = presence.online(session.route());
     } catch (RuntimeException e) {
@@ -62,11 +68,11 @@ public final class SessionRegistrar {
     return online
         .whenComplete((previous, failure) -> session.registrationDone())
         .thenAccept(
-            previous -> {
-              if (previous.isPresent()) {
-                kickElsewhere(session, previous.get());
+            registration -> {
+              if (registration.previous().isPresent()) {
+                kickElsewhere(session, registration.previous().get());
               } else if (!replacedHere) {
-                publisher.publish(session.userId(), session.deviceId(), true);
+                report(session, true, registration.liveSessions());
               }
             });
   }
@@ -80,18 +86,18 @@ public final class SessionRegistrar {
    *     see the user flap offline and online
    */
   public void offline(Session session, boolean replacedHere) {
-    CompletableFuture<Boolean> offline =
+    CompletableFuture<PresenceRegistry.Withdrawal> offline =
         session
             .registration()
             .toCompletableFuture()
             .thenCompose(done -> presence.offline(session.route()));
     pendingOfflines.add(offline);
     offline.whenComplete(
-        (removed, failure) -> {
+        (withdrawal, failure) -> {
           pendingOfflines.remove(offline);
           if (failure == null) {
-            if (Boolean.TRUE.equals(removed) && !replacedHere) {
-              publisher.publish(session.userId(), session.deviceId(), false);
+            if (withdrawal.removed() && !replacedHere) {
+              report(session, false, withdrawal.liveSessions());
             }
           } else {
             // The route expires by its TTL once this connector stops renewing it.
@@ -103,6 +109,15 @@ public final class SessionRegistrar {
                 RetryingCall.unwrap(failure).toString());
           }
         });
+  }
+
+  /** A user-status that counted decides here; without a count, transfer decides. */
+  private void report(Session session, boolean online, OptionalInt liveSessions) {
+    if (liveSessions.isEmpty()) {
+      publisher.publish(session.userId(), session.deviceId(), online, false);
+    } else if (liveSessions.getAsInt() == (online ? 1 : 0)) {
+      publisher.publish(session.userId(), session.deviceId(), online, true);
+    }
   }
 
   /** Waits (bounded) for Offline calls still in flight, e.g. at shutdown. */

@@ -179,12 +179,13 @@ public final class TransferForwarder implements MessageForwarder, PresencePublis
   }
 
   @Override
-  public void publish(long userId, String deviceId, boolean online) {
+  public void publish(long userId, String deviceId, boolean online, boolean transition) {
     PublishPresenceRequest request =
         PublishPresenceRequest.newBuilder()
             .setUserId(userId)
             .setDeviceId(deviceId)
             .setOnline(online)
+            .setTransition(transition)
             .build();
     CompletableFuture<PublishPresenceResponse> call;
     try {

@@ -16,6 +16,7 @@ import dev.switchboard.proto.internal.UserStatusGrpc;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -47,23 +48,33 @@ public final class UserStatusPresence implements PresenceRegistry, RevocationLis
   }
 
   @Override
-  public CompletableFuture<Optional<SessionRoute>> online(SessionRoute route) {
+  public CompletableFuture<Registration> online(SessionRoute route) {
     OnlineRequest request = OnlineRequest.newBuilder().setSession(route).build();
     return retrying
         .<OnlineResponse>call(
             endpoint -> GrpcFutures.unary(observer -> stub(endpoint).online(request, observer)))
         .thenApply(
             response ->
-                response.hasPrevious() ? Optional.of(response.getPrevious()) : Optional.empty());
+                new Registration(
+                    response.hasPrevious() ? Optional.of(response.getPrevious()) : Optional.empty(),
+                    response.hasLiveSessions()
+                        ? OptionalInt.of(response.getLiveSessions())
+                        : OptionalInt.empty()));
   }
 
   @Override
-  public CompletableFuture<Boolean> offline(SessionRoute route) {
+  public CompletableFuture<Withdrawal> offline(SessionRoute route) {
     OfflineRequest request = OfflineRequest.newBuilder().setSession(route).build();
     return retrying
         .<OfflineResponse>call(
             endpoint -> GrpcFutures.unary(observer -> stub(endpoint).offline(request, observer)))
-        .thenApply(OfflineResponse::getRemoved);
+        .thenApply(
+            response ->
+                new Withdrawal(
+                    response.getRemoved(),
+                    response.hasLiveSessions()
+                        ? OptionalInt.of(response.getLiveSessions())
+                        : OptionalInt.empty()));
   }
 
   @Override

@@ -37,12 +37,26 @@ class PresencePublishingTest {
   }
 
   @Test
-  void everyDevice_isReported_transferDecidesWhatTheFriendsHear() {
+  void onlyTheUsersFirstStartAndLastEnd_areReported() {
+    EmbeddedChannel phone = harness.loggedIn(7, "phone");
+    harness.loggedIn(7, "laptop").close();
+    assertThat(harness.publisher.published()).containsExactly("7/phone online");
+
+    phone.close();
+    assertThat(harness.publisher.published()).containsExactly("7/phone online", "7/phone offline");
+  }
+
+  @Test
+  void withAUserStatusThatDoesNotCount_everyStartAndEnd_isReportedForTransferToDecide() {
+    harness.presence.setCountsSessions(false);
     harness.loggedIn(7, "phone");
     harness.loggedIn(7, "laptop").close();
 
     assertThat(harness.publisher.published())
-        .containsExactly("7/phone online", "7/laptop online", "7/laptop offline");
+        .containsExactly(
+            "7/phone online (transfer decides)",
+            "7/laptop online (transfer decides)",
+            "7/laptop offline (transfer decides)");
   }
 
   @Test

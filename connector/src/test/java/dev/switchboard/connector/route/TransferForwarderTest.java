@@ -63,7 +63,7 @@ class TransferForwarderTest {
 
   @Test
   void publishPresence_withoutAnyTransferInstance_neitherThrowsNorBlocks() {
-    forwarderWithoutInstances().publish(7, "phone", true);
+    forwarderWithoutInstances().publish(7, "phone", true, true);
   }
 
   @Test
@@ -92,7 +92,7 @@ class TransferForwarderTest {
           new RetryingCall(
               "transfer", avoid -> Optional.of(endpoint), 3, Duration.ofMillis(10), scheduler);
       new TransferForwarder("conn-test", retrying, channels, Duration.ofSeconds(5), 4, 256)
-          .publish(7, "phone", false);
+          .publish(7, "phone", false, true);
 
       PublishPresenceRequest request = received.poll(5, TimeUnit.SECONDS);
       assertThat(request)
@@ -101,6 +101,7 @@ class TransferForwarderTest {
                   .setUserId(7)
                   .setDeviceId("phone")
                   .setOnline(false)
+                  .setTransition(true)
                   .build());
     } finally {
       transfer.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);

@@ -10,12 +10,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A user-status stand-in kept in memory: one route per (user, device), conditional offline, a
- * revocation list, and a switch that makes every call fail like an unreachable server.
+ * A user-status stand-in kept in memory: one route per (user, device), conditional offline, the
+ * count of the user's live sessions in each answer (or none, like an older server), a revocation
+ * list, and a switch that makes every call fail like an unreachable server.
  */
 public final class InMemoryPresence implements PresenceRegistry, RevocationList {
   private final Map<String, SessionRoute> routes = new HashMap<>();
@@ -23,6 +25,7 @@ public final class InMemoryPresence implements PresenceRegistry, RevocationList 
   public final List<String> calls = new ArrayList<>();
   public final List<List<SessionRoute>> renewals = new ArrayList<>();
   private boolean unreachable;
+  private boolean countsSessions = true;
   private CompletableFuture<Void> onlineGate = CompletableFuture.completedFuture(null);
 
   public synchronized void revoke(String tokenId) {
@@ -31,6 +34,11 @@ public final class InMemoryPresence implements PresenceRegistry, RevocationList 
 
   public synchronized void setUnreachable(boolean unreachable) {
     this.unreachable = unreachable;
+  }
+
+  /** False: answers carry no count of live sessions, as from a user-status that predates it. */
+  public synchronized void setCountsSessions(boolean countsSessions) {
+    this.countsSessions = countsSessions;
   }
 
   /** Online answers only once the returned future is completed. */
@@ -57,7 +65,7 @@ public final class InMemoryPresence implements PresenceRegistry, RevocationList 
   }
 
   @Override
-  public synchronized CompletableFuture<Optional<SessionRoute>> online(SessionRoute route) {
+  public synchronized CompletableFuture<Registration> online(SessionRoute route) {
     calls.add("online " + route.getSessionId());
     if (unreachable) {
       return failed();
@@ -65,23 +73,32 @@ public final class InMemoryPresence implements PresenceRegistry, RevocationList 
     return onlineGate.thenApply(
         ignored -> {
           synchronized (this) {
-            return Optional.ofNullable(routes.put(key(route), route));
+            SessionRoute previous = routes.put(key(route), route);
+            return new Registration(Optional.ofNullable(previous), live(route.getUserId()));
           }
         });
   }
 
   @Override
-  public synchronized CompletableFuture<Boolean> offline(SessionRoute route) {
+  public synchronized CompletableFuture<Withdrawal> offline(SessionRoute route) {
     calls.add("offline " + route.getSessionId());
     if (unreachable) {
       return failed();
     }
     SessionRoute current = routes.get(key(route));
-    if (current != null && current.getSessionId().equals(route.getSessionId())) {
+    boolean removed = current != null && current.getSessionId().equals(route.getSessionId());
+    if (removed) {
       routes.remove(key(route));
-      return CompletableFuture.completedFuture(true);
     }
-    return CompletableFuture.completedFuture(false);
+    return CompletableFuture.completedFuture(new Withdrawal(removed, live(route.getUserId())));
+  }
+
+  private OptionalInt live(long userId) {
+    if (!countsSessions) {
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(
+        (int) routes.keySet().stream().filter(k -> k.startsWith(userId + "/")).count());
   }
 
   @Override

@@ -9,11 +9,20 @@ public final class RecordingPublisher implements PresencePublisher {
   private final List<String> published = new ArrayList<>();
 
   @Override
-  public synchronized void publish(long userId, String deviceId, boolean online) {
-    published.add(userId + "/" + deviceId + (online ? " online" : " offline"));
+  public synchronized void publish(
+      long userId, String deviceId, boolean online, boolean transition) {
+    published.add(
+        userId
+            + "/"
+            + deviceId
+            + (online ? " online" : " offline")
+            + (transition ? "" : " (transfer decides)"));
   }
 
-  /** Each report as {@code "7/phone online"}, in order. */
+  /**
+   * Each report as {@code "7/phone online"} (a transition) or {@code "7/phone online (transfer
+   * decides)"}, in order.
+   */
   public synchronized List<String> published() {
     return List.copyOf(published);
   }

@@ -257,6 +257,10 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
   @Override
   public void publishPresence(
       PublishPresenceRequest request, StreamObserver<PublishPresenceResponse> responses) {
+    if (request.getTransition()) {
+      handlePublishPresence(request, responses); // decided already: only queues the notices
+      return;
+    }
     // The route lookup blocks (a gRPC call to user-status): not on the transport thread.
     handlers.run(responses, () -> handlePublishPresence(request, responses));
   }
@@ -268,8 +272,10 @@ public final class TransferGrpcService extends TransferGrpc.TransferImplBase {
           Status.INVALID_ARGUMENT.withDescription("user_id must be > 0").asRuntimeException());
       return;
     }
-    // One route lookup decides here; the friend list and the pushes run in a push lane.
-    presence.publish(request.getUserId(), request.getDeviceId(), request.getOnline());
+    // Decided by the connector, or by one route lookup here; the friend list and the pushes run
+    // in a push lane.
+    presence.publish(
+        request.getUserId(), request.getDeviceId(), request.getOnline(), request.getTransition());
     responses.onNext(PublishPresenceResponse.getDefaultInstance());
     responses.onCompleted();
   }

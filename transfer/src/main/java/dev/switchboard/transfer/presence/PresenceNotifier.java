@@ -17,17 +17,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells a user's friends when the user as a whole came online or went offline: connectors report
- * every session start and end (PublishPresence), and only the first session to start (the user has
- * exactly one live route now) or the last one to end (no live route left) becomes a Notice
- * {PRESENCE} to every connected device of each friend.
+ * Tells a user's friends when the user as a whole came online or went offline: only the first
+ * session to start (the user has exactly one live route now) or the last one to end (no live route
+ * left) becomes a Notice {PRESENCE} to every connected device of each friend.
  *
- * <p>The decision is taken on the caller's thread (one GetRoutes), the friend list and the pushes
- * run in the user's push lane, in order. Best effort: nothing is stored (a client that was offline
- * reads presence over REST), failures are counted and logged, never thrown.
+ * <p>Connectors report only such transitions, decided from user-status's count of the user's routes
+ * taken atomically with the Online or Offline (PublishPresence with {@code transition}), so of two
+ * devices that start at once exactly one is announced. A connector talking to a user-status that
+ * does not count reports every session start and end; then the decision is taken here, on the
+ * caller's thread, with one GetRoutes, and two devices that start within the same moment may both
+ * see two routes and announce nothing.
  *
- * <p>Two devices that start within the same moment may both see two routes and announce nothing;
- * accepted, since the friends' clients read presence over REST when they open the friend list.
+ * <p>The friend list and the pushes run in the user's push lane, in order. Best effort: nothing is
+ * stored (a client that was offline reads presence over REST), failures are counted and logged,
+ * never thrown.
  */
 public final class PresenceNotifier {
   private static final Logger log = LoggerFactory.getLogger(PresenceNotifier.class);
@@ -60,10 +63,17 @@ public final class PresenceNotifier {
    * after the connector's Online or Offline call (reading them later, in the lane, could see the
    * result of a later session change and announce it twice). Friends and pushes run in the user's
    * push lane, so the notices of one user go out in the order they were decided.
+   *
+   * @param transition the connector already knows from user-status's count that this is a change of
+   *     the user's presence: it is announced without reading the routes (nothing blocks)
    */
-  public void publish(long userId, String deviceId, boolean online) {
+  public void publish(long userId, String deviceId, boolean online, boolean transition) {
     metrics.presencePublished();
     long atMs = clock.millis();
+    if (transition) {
+      push.execute("presence:" + userId, () -> announce(userId, online, atMs));
+      return;
+    }
     int live;
     try {
       live = liveRoutes(routes.routes(List.of(userId)), userId);

@@ -160,7 +160,12 @@ class PresenceIT {
     publish(userId, deviceId, false);
   }
 
+  /** As a connector whose user-status does not count sessions: transfer decides. */
   private void publish(long userId, String deviceId, boolean online) {
+    publish(userId, deviceId, online, false);
+  }
+
+  private void publish(long userId, String deviceId, boolean online, boolean transition) {
     transfer
         .stub()
         .publishPresence(
@@ -168,6 +173,7 @@ class PresenceIT {
                 .setUserId(userId)
                 .setDeviceId(deviceId)
                 .setOnline(online)
+                .setTransition(transition)
                 .build());
   }
 
@@ -221,6 +227,19 @@ class PresenceIT {
         .extracting(Delivery::getUserId)
         .containsExactly(DAVE);
     assertThat(delivered).isEmpty();
+  }
+
+  @Test
+  void aTransitionDecidedByTheConnector_isAnnouncedWithoutReadingTheRoutes() throws Exception {
+    UserStatusGrpc.newBlockingStub(userStatusChannel)
+        .online(OnlineRequest.newBuilder().setSession(route(BOB, "tablet")).build());
+
+    // No route of alice's tablet in user-status: read there, the routes would say "not online".
+    publish(ALICE, "tablet", true, true);
+
+    Notice notice = nextDeliver().getDeliveries(0).getFrame().getNotice();
+    assertThat(notice.getFromUserId()).isEqualTo(ALICE);
+    assertThat(notice.getOnline()).isTrue();
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.switchboard.proto.internal.RenewResponse;
 import dev.switchboard.proto.internal.RevokeTokenRequest;
 import dev.switchboard.proto.internal.RevokeTokenResponse;
 import dev.switchboard.proto.internal.UserStatusGrpc;
+import dev.switchboard.userstatus.store.OfflineResult;
 import dev.switchboard.userstatus.store.OnlineCursor;
 import dev.switchboard.userstatus.store.OnlinePage;
 import dev.switchboard.userstatus.store.OnlineResult;
@@ -81,7 +82,9 @@ public final class UserStatusGrpcService extends UserStatusGrpc.UserStatusImplBa
           OnlineResult result = routes.online(session);
           sessionsOnline.increment();
           OnlineResponse.Builder answer =
-              OnlineResponse.newBuilder().setReplaced(result.replaced());
+              OnlineResponse.newBuilder()
+                  .setReplaced(result.replaced())
+                  .setLiveSessions(result.liveSessions());
           result
               .previous()
               .ifPresent(previous -> answer.setPrevious(RouteMapping.toProto(previous)));
@@ -107,12 +110,15 @@ public final class UserStatusGrpcService extends UserStatusGrpc.UserStatusImplBa
         response,
         () -> {
           Route session = validator.offlineSession(request.hasSession(), request.getSession());
-          boolean removed =
+          OfflineResult result =
               routes.offline(session.userId(), session.deviceId(), session.sessionId());
-          if (removed) {
+          if (result.removed()) {
             sessionsOffline.increment();
           }
-          return OfflineResponse.newBuilder().setRemoved(removed).build();
+          return OfflineResponse.newBuilder()
+              .setRemoved(result.removed())
+              .setLiveSessions(result.liveSessions())
+              .build();
         });
   }
 

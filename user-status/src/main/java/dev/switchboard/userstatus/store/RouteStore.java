@@ -71,34 +71,40 @@ public final class RouteStore {
   public OnlineResult online(Route session) {
     long now = clock.millis();
     Route current = session.withExpiry(now + ttlMs);
-    Object previous =
-        onlineScript.run(
-            redis,
-            List.of(keys.routes(session.userId()), keys.online()),
-            List.of(
-                Long.toString(session.userId()),
-                session.deviceId(),
-                RouteValue.encode(
-                    current.connectorId(), current.sessionId(), current.expiresAtMs()),
-                Long.toString(now)));
+    List<?> reply =
+        (List<?>)
+            onlineScript.run(
+                redis,
+                List.of(keys.routes(session.userId()), keys.online()),
+                List.of(
+                    Long.toString(session.userId()),
+                    session.deviceId(),
+                    RouteValue.encode(
+                        current.connectorId(), current.sessionId(), current.expiresAtMs()),
+                    Long.toString(now)));
     Optional<Route> before =
-        RouteValue.decode(session.userId(), session.deviceId(), (String) previous);
+        RouteValue.decode(session.userId(), session.deviceId(), (String) reply.get(0));
     boolean replaced = before.isPresent() && !before.get().sessionId().equals(session.sessionId());
-    return new OnlineResult(current, before, replaced);
+    return new OnlineResult(current, before, replaced, count(reply.get(1)));
   }
 
   /**
    * Removes the route of {@code (userId, deviceId)} if it still belongs to {@code sessionId}.
    *
-   * @return false if the device has no route or a newer session owns it
+   * @return not removed if the device has no route or a newer session owns it
    */
-  public boolean offline(long userId, String deviceId, String sessionId) {
-    Object removed =
-        offlineScript.run(
-            redis,
-            List.of(keys.routes(userId), keys.online()),
-            List.of(Long.toString(userId), deviceId, sessionId, Long.toString(clock.millis())));
-    return Long.valueOf(1).equals(removed);
+  public OfflineResult offline(long userId, String deviceId, String sessionId) {
+    List<?> reply =
+        (List<?>)
+            offlineScript.run(
+                redis,
+                List.of(keys.routes(userId), keys.online()),
+                List.of(Long.toString(userId), deviceId, sessionId, Long.toString(clock.millis())));
+    return new OfflineResult(Long.valueOf(1).equals(reply.get(0)), count(reply.get(1)));
+  }
+
+  private static int count(Object reply) {
+    return Math.toIntExact((Long) reply);
   }
 
   /**
