@@ -49,6 +49,14 @@ public final class SyncService {
   /** Default page size when the request leaves it at 0. */
   public static final int DEFAULT_LIMIT = 100;
 
+  /**
+   * Message bytes per page at most (a page holds at least one message, and a client frame is at
+   * most 64 KiB). A page goes to the device as one frame: 100 messages near the 64 KiB frame limit
+   * would make a 6 MiB frame, past the SDK's 1 MiB inbound limit and gRPC's 4 MiB, so the device
+   * could never sync them. Half the SDK's limit leaves room for the receipts and heads.
+   */
+  public static final int MAX_PAGE_BYTES = 512 * 1024;
+
   /** How often a waiting Sync re-reads the stored heads (other instances' batches). */
   private static final long WAIT_POLL_MILLIS = 20;
 
@@ -170,6 +178,7 @@ public final class SyncService {
       int limit)
       throws SQLException {
     List<ChatMsg> messages = new ArrayList<>();
+    int bytes = 0;
     List<ConversationHead> heads = new ArrayList<>();
     String endConversation = position.conversationId();
     long endSeq = position.seq();
@@ -192,15 +201,27 @@ public final class SyncService {
         int wanted = exact ? (int) Math.min(room, span.reach().end() - span.from()) : room;
         List<ChatMsg> found = SyncReader.messagesAfter(connection, id, span.from(), wanted);
         int taken = 0;
+        boolean bytesFull = false;
         for (ChatMsg msg : found) {
           if (msg.getSeq() != covered + 1) {
             break; // never past a missing seq, whatever the watermark said
           }
+          int size = msg.getSerializedSize();
+          if (!messages.isEmpty() && bytes + size > MAX_PAGE_BYTES) {
+            bytesFull = true;
+            break;
+          }
           messages.add(msg);
+          bytes += size;
           covered++;
           taken++;
         }
-        if (taken < wanted) {
+        if (bytesFull) {
+          more = true; // the page is full in the middle of this conversation, by size
+          if (!exact) {
+            contiguous = Math.max(contiguous, covered);
+          }
+        } else if (taken < wanted) {
           contiguous = covered; // the run ended inside what was read
         } else if (!exact) {
           contiguous = Math.max(contiguous, covered);

@@ -273,6 +273,27 @@ class SyncIT {
   }
 
   @Test
+  void largeMessages_comeInPagesOfAtMostHalfAMebibyte_andAllArriveInOrder() throws Exception {
+    long user = messages.newUser();
+    long peer = messages.newUser();
+    String body = "x".repeat(60_000); // near the 64 KiB client frame limit
+    List<ChatMsg> sent = new ArrayList<>();
+    for (ChatMsg m : messages.conversation(peer, user, 1, 30)) {
+      sent.add(m.toBuilder().setMsgBody(body).build());
+    }
+    stored(sent);
+
+    List<SyncResponse> pages = syncAll(user, "phone", 0);
+
+    for (SyncResponse page : pages) {
+      int bytes = page.getMessagesList().stream().mapToInt(ChatMsg::getSerializedSize).sum();
+      assertThat(bytes).isLessThanOrEqualTo(SyncService.MAX_PAGE_BYTES);
+    }
+    assertThat(pages.stream().flatMap(p -> p.getMessagesList().stream()).map(ChatMsg::getSeq))
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 30).boxed().toList());
+  }
+
+  @Test
   void advanceCursors_answersEachItemInOrder_andAMalformedOneFailsAlone() throws Exception {
     long user = messages.newUser();
     long stranger = messages.newUser();
