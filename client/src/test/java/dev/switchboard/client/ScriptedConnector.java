@@ -175,11 +175,15 @@ public final class ScriptedConnector implements AutoCloseable {
     client.close().syncUninterruptibly();
   }
 
+  /**
+   * Stops listening, then drops the client: in the other order, a client reconnecting at once could
+   * be accepted by the closing connector in between and log in there again.
+   */
   @Override
   public void close() {
+    server.close().syncUninterruptibly();
     if (client != null) {
       client.close().syncUninterruptibly();
     }
-    server.close().syncUninterruptibly();
   }
 }
