@@ -135,10 +135,13 @@ public final class SyncService {
         for (ConversationState state : window.conversations()) {
           spans.add(span(connection, state, position, limit));
         }
+        if (wait.isZero() || lagging(spans, allocatedSeqs).isEmpty()) {
+          // Nothing to wait for (the usual case, and every login of a device that is up to date):
+          // the page on the same connection, not a second one from the pool.
+          return page(connection, userId, position, spans, window.next(), allocatedSeqs, limit);
+        }
       }
-      if (!wait.isZero()) {
-        spans = awaitStored(spans, allocatedSeqs, wait, limit);
-      }
+      spans = awaitStored(spans, allocatedSeqs, wait, limit);
       try (Connection connection = dataSource.getConnection()) {
         return page(connection, userId, position, spans, window.next(), allocatedSeqs, limit);
       }
