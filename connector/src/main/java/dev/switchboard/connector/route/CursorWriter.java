@@ -104,19 +104,22 @@ public final class CursorWriter implements AutoCloseable {
       idle(false);
       return;
     }
+    lastWrite = send(batch).thenRun(() -> idle(batch.size() == MAX_BATCH));
+  }
+
+  /** One AdvanceCursors call; completes (never fails) once its outcome is counted. */
+  private CompletableFuture<Void> send(List<Advance> batch) {
     CompletableFuture<Void> call;
     try {
       call = store.advanceAll(batch);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    lastWrite =
-        call.handle(
-            (ignored, failure) -> {
-              written(batch, failure);
-              idle(batch.size() == MAX_BATCH);
-              return null;
-            });
+    return call.handle(
+        (ignored, failure) -> {
+          written(batch, failure);
+          return null;
+        });
   }
 
   /** Removes up to {@link #MAX_BATCH} watermarks; one raised meanwhile stays for the next round. */
@@ -172,15 +175,7 @@ public final class CursorWriter implements AutoCloseable {
     try {
       lastWrite.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       while (!pending.isEmpty() && System.nanoTime() < deadline) {
-        List<Advance> batch = take();
-        store
-            .advanceAll(batch)
-            .handle(
-                (ignored, failure) -> {
-                  written(batch, failure);
-                  return null;
-                })
-            .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        send(take()).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
     } catch (TimeoutException | ExecutionException | RuntimeException e) {
       log.warn("{} delivery cursors not written at shutdown: {}", pending.size(), e.toString());

@@ -108,19 +108,8 @@ final class CursorAdvanceBatches implements AutoCloseable {
 
   private void commit(List<Pending> batch) {
     List<CursorAdvance> done;
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        done = cursors.advanceAllIn(connection, batch.stream().map(Pending::request).toList());
-        connection.commit();
-      } catch (SQLException e) {
-        try {
-          connection.rollback();
-        } catch (SQLException ignored) {
-          // A broken connection: the server rolls back on disconnect.
-        }
-        throw e;
-      }
+    try {
+      done = cursors.advanceAllInTransaction(batch.stream().map(Pending::request).toList());
     } catch (SQLException e) {
       if (SqlErrors.isUnavailable(e) || batch.size() == 1) {
         RuntimeException failure = SqlErrors.translate("advancing cursors", e);

@@ -119,6 +119,15 @@ public final class DeliveryCursors implements AutoCloseable {
     if (batches != null) {
       return batches.advanceAll(requests);
     }
+    try {
+      return advanceAllInTransaction(requests);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("advancing " + requests.size() + " cursors", e);
+    }
+  }
+
+  /** {@link #advanceAllIn} in a transaction of its own, rolled back if anything fails. */
+  List<CursorAdvance> advanceAllInTransaction(List<AdvanceRequest> requests) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
@@ -133,8 +142,6 @@ public final class DeliveryCursors implements AutoCloseable {
         }
         throw e;
       }
-    } catch (SQLException e) {
-      throw SqlErrors.translate("advancing " + requests.size() + " cursors", e);
     }
   }
 
