@@ -15,14 +15,18 @@ import java.util.function.BiFunction;
  * wait; a busy one sends large batches, exactly when the per-call cost matters. A batch call
  * answers each item as soon as it can ({@link Answers}), so a slow item delays nobody else.
  *
- * <p>Items of one batch travel together and must not depend on each other's order; a caller that
- * needs order keeps one item in flight at a time (see {@link OrderedChatForwarder}). Thread-safe.
+ * <p>Items submitted separately may travel in different, concurrent batches, so they must not
+ * depend on each other's order. Items submitted together ({@link #submitAll}) always leave in one
+ * batch, next to each other and in their order: a batch may therefore exceed {@code maxBatch} by
+ * less than one group. A caller that needs order across groups keeps one group in flight at a time
+ * (see {@link OrderedChatForwarder}). Thread-safe.
  */
 public final class CallBatcher<I, O> {
   private final int maxInFlight;
   private final int maxBatch;
   private final BiFunction<List<I>, Answers<O>, CompletableFuture<Void>> batchCall;
-  private final ConcurrentLinkedQueue<Pending<I, O>> queue = new ConcurrentLinkedQueue<>();
+  // A group per entry (a lone item is a group of one), so that a group is never split.
+  private final ConcurrentLinkedQueue<List<Pending<I, O>>> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
   private record Pending<I, O>(I item, CompletableFuture<O> result) {}
@@ -55,9 +59,29 @@ public final class CallBatcher<I, O> {
   /** The item's own result, or the batch call's failure. */
   public CompletableFuture<O> submit(I item) {
     CompletableFuture<O> result = new CompletableFuture<>();
-    queue.add(new Pending<>(item, result));
+    queue.add(List.of(new Pending<>(item, result)));
     sendWhileRoom();
     return result;
+  }
+
+  /**
+   * Items that leave in one batch call, adjacent and in this order; their results in the same
+   * order. Empty in, empty out.
+   */
+  public List<CompletableFuture<O>> submitAll(List<I> items) {
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    List<Pending<I, O>> group = new ArrayList<>(items.size());
+    List<CompletableFuture<O>> results = new ArrayList<>(items.size());
+    for (I item : items) {
+      CompletableFuture<O> result = new CompletableFuture<>();
+      group.add(new Pending<>(item, result));
+      results.add(result);
+    }
+    queue.add(group);
+    sendWhileRoom();
+    return results;
   }
 
   private void sendWhileRoom() {
@@ -72,9 +96,9 @@ public final class CallBatcher<I, O> {
         continue;
       }
       List<Pending<I, O>> batch = new ArrayList<>(Math.min(maxBatch, 64));
-      Pending<I, O> next;
+      List<Pending<I, O>> next;
       while (batch.size() < maxBatch && (next = queue.poll()) != null) {
-        batch.add(next);
+        batch.addAll(next);
       }
       if (batch.isEmpty()) {
         inFlight.decrementAndGet(); // another thread took them

@@ -4,6 +4,7 @@ import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.internal.SendAckResponse;
 import dev.switchboard.proto.internal.SendChatResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,7 +15,15 @@ import java.util.concurrent.CompletableFuture;
 public interface MessageForwarder {
 
   /** {@code msg.from_id} and {@code from_device_id} are already the session's. */
-  CompletableFuture<SendChatResponse> sendChat(ChatMsg msg);
+  default CompletableFuture<SendChatResponse> sendChat(ChatMsg msg) {
+    return sendChats(List.of(msg)).get(0);
+  }
+
+  /**
+   * Messages that reach transfer together and are sequenced in the list's order (the seqs of those
+   * in one conversation increase along it); one answer per message, in the same order.
+   */
+  List<CompletableFuture<SendChatResponse>> sendChats(List<ChatMsg> msgs);
 
   /** {@code ack.from_id} is already the session's user. */
   CompletableFuture<SendAckResponse> sendAck(AckMsg ack, String fromDeviceId);

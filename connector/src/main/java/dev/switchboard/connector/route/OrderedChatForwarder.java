@@ -7,15 +7,23 @@ import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.Frame;
 import dev.switchboard.proto.internal.SendChatResponse;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Forwards one session's chat messages to transfer one at a time, in the order the client sent
- * them: the next is sent only when the previous one was answered. Sending them concurrently could
- * let transfer sequence a later message before an earlier one of the same conversation. Messages
- * waiting are bounded; past the bound the client gets Error{RATE_LIMITED} for that message.
+ * Forwards one session's chat messages to transfer in the order the client sent them, as groups:
+ * everything that arrived while the previous group was out leaves together in one call, which
+ * transfer sequences in its order ({@link MessageForwarder#sendChats}). Sending separate calls
+ * concurrently could let transfer sequence a later message before an earlier one of the same
+ * conversation; sending one message at a time, as this class once did, held a session to one
+ * message per transfer round trip (about 100 a second), and a client with a window of messages in
+ * flight waited the whole window's round trips for each. Answers go back in the order of the
+ * messages. Messages waiting are bounded; past the bound the client gets Error{RATE_LIMITED} for
+ * that message.
  *
  * <p>Confined to the session's event loop: {@link #submit} is called there, and transfer's answers
  * are brought back there before the state is touched, so no locks are needed.
@@ -23,11 +31,20 @@ import org.slf4j.LoggerFactory;
 public final class OrderedChatForwarder {
   private static final Logger log = LoggerFactory.getLogger(OrderedChatForwarder.class);
 
+  /** Messages per group at most: a window's worth, small against a batch call's size. */
+  public static final int MAX_GROUP = 64;
+
   private final Session session;
   private final MessageForwarder forwarder;
   private final int capacity;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
-  private boolean inFlight;
+
+  /** The group out at transfer: its answers so far, written in order as they complete. */
+  private Pending[] group = new Pending[0];
+
+  private Frame[] answers = new Frame[0];
+  private int written;
+  private int answered;
 
   private record Pending(long requestId, ChatMsg msg) {}
 
@@ -49,19 +66,22 @@ public final class OrderedChatForwarder {
       return;
     }
     waiting.add(new Pending(requestId, msg));
-    if (!inFlight) {
+    if (!inFlight()) {
       sendNext();
     }
   }
 
-  /** Messages not yet answered, including the one in flight. */
+  /** Messages not yet answered, including those in flight. */
   public int pending() {
-    return waiting.size() + (inFlight ? 1 : 0);
+    return waiting.size() + (group.length - answered);
+  }
+
+  private boolean inFlight() {
+    return answered < group.length;
   }
 
   private void sendNext() {
-    Pending next = waiting.poll();
-    if (next == null) {
+    if (waiting.isEmpty()) {
       return;
     }
     if (!session.isOpen()) {
@@ -69,20 +89,46 @@ public final class OrderedChatForwarder {
       waiting.clear();
       return;
     }
-    inFlight = true;
-    CompletableFuture<SendChatResponse> call;
-    try {
-      call = forwarder.sendChat(next.msg());
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
+    int size = Math.min(waiting.size(), MAX_GROUP);
+    Pending[] next = new Pending[size];
+    List<ChatMsg> msgs = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      next[i] = waiting.poll();
+      msgs.add(next[i].msg());
     }
-    call.whenCompleteAsync(
-        (response, failure) -> {
-          inFlight = false;
-          session.write(answer(next, response, failure));
-          sendNext();
-        },
-        session.channel().eventLoop());
+    group = next;
+    answers = new Frame[size];
+    written = 0;
+    answered = 0;
+    List<CompletableFuture<SendChatResponse>> calls;
+    try {
+      calls = forwarder.sendChats(msgs);
+    } catch (RuntimeException e) {
+      calls = Collections.nCopies(size, CompletableFuture.failedFuture(e));
+    }
+    for (int i = 0; i < size; i++) {
+      int index = i;
+      Pending[] sent = next;
+      calls
+          .get(i)
+          .whenCompleteAsync(
+              (response, failure) -> onAnswer(sent, index, response, failure),
+              session.channel().eventLoop());
+    }
+  }
+
+  private void onAnswer(Pending[] of, int index, SendChatResponse response, Throwable failure) {
+    if (of != group) {
+      return; // cannot happen: a group is replaced only once all of it was answered
+    }
+    answers[index] = answer(of[index], response, failure);
+    answered++;
+    while (written < answers.length && answers[written] != null) {
+      session.write(answers[written++]);
+    }
+    if (!inFlight()) {
+      sendNext();
+    }
   }
 
   private Frame answer(Pending pending, SendChatResponse response, Throwable failure) {

@@ -72,20 +72,34 @@ public final class TransferForwarder implements MessageForwarder, PresencePublis
     this.acks = new CallBatcher<>(maxBatchesInFlight, maxBatch, this::sendAckBatch);
   }
 
+  /**
+   * One group in one batch call: transfer starts a batch's items in their order on one thread, and
+   * a conversation's messages are sequenced in the order they were started.
+   */
   @Override
-  public CompletableFuture<SendChatResponse> sendChat(ChatMsg msg) {
-    SendChatRequest request =
-        SendChatRequest.newBuilder().setMsg(msg).setConnectorId(connectorId).build();
-    return chats
-        .submit(request)
-        .thenApply(
-            result ->
-                orThrow(result.hasFailure() ? result.getFailure() : null, result.getResponse()))
-        .exceptionally(
-            failure ->
-                SendChatResponse.newBuilder()
-                    .setError(unavailable(failure, "message " + msg.getClientMsgId()))
-                    .build());
+  public List<CompletableFuture<SendChatResponse>> sendChats(List<ChatMsg> msgs) {
+    List<SendChatRequest> requests = new ArrayList<>(msgs.size());
+    for (ChatMsg msg : msgs) {
+      requests.add(SendChatRequest.newBuilder().setMsg(msg).setConnectorId(connectorId).build());
+    }
+    List<CompletableFuture<SendChatResult>> results = chats.submitAll(requests);
+    List<CompletableFuture<SendChatResponse>> responses = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      String clientMsgId = msgs.get(i).getClientMsgId();
+      responses.add(
+          results
+              .get(i)
+              .thenApply(
+                  result ->
+                      orThrow(
+                          result.hasFailure() ? result.getFailure() : null, result.getResponse()))
+              .exceptionally(
+                  failure ->
+                      SendChatResponse.newBuilder()
+                          .setError(unavailable(failure, "message " + clientMsgId))
+                          .build()));
+    }
+    return responses;
   }
 
   @Override

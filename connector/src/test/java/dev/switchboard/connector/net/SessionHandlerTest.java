@@ -4,6 +4,7 @@ import static dev.switchboard.connector.testing.ClientHarness.read;
 import static dev.switchboard.connector.testing.ClientHarness.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.connector.route.OrderedChatForwarder;
 import dev.switchboard.connector.testing.ClientHarness;
 import dev.switchboard.connector.testing.ScriptedForwarder.AckCall;
 import dev.switchboard.connector.testing.ScriptedForwarder.ChatCall;
@@ -140,7 +141,7 @@ class SessionHandlerTest {
   }
 
   @Test
-  void chatMsgsOfOneSession_areForwardedOneAtATimeInArrivalOrder() {
+  void chatMsgsArrivingWhileOthersAreOut_leaveAsOneGroupInArrivalOrder_afterTheseWereAnswered() {
     EmbeddedChannel alice = harness.loggedIn(ALICE, "phone");
 
     send(alice, chat(1, message("c1")), chat(2, message("c2")));
@@ -154,16 +155,54 @@ class SessionHandlerTest {
     read(alice);
     assertThat(harness.forwarder.chats)
         .extracting(c -> c.msg().getClientMsgId())
-        .containsExactly("c1", "c2");
+        .containsExactly("c1", "c2", "c3");
+    assertThat(harness.forwarder.chatGroups).containsExactly(1, 2);
+
+    send(alice, chat(4, message("c4")));
+    assertThat(harness.forwarder.chats).hasSize(3); // waits for the whole group
 
     complete(harness.forwarder.chats.get(1), 2);
+    complete(harness.forwarder.chats.get(2), 3);
+    assertThat(read(alice)).extracting(Frame::getRequestId).containsExactly(2L, 3L);
+    assertThat(harness.forwarder.chatGroups).containsExactly(1, 2, 1);
+  }
+
+  @Test
+  void answersOfAGroup_areWrittenInTheOrderOfItsMessages_howeverTheyArrive() {
+    EmbeddedChannel alice = harness.loggedIn(ALICE, "phone");
+    send(alice, chat(1, message("c1")));
+    send(alice, chat(2, message("c2")), chat(3, message("c3")), chat(4, message("c4")));
+    complete(harness.forwarder.chats.get(0), 1);
+    assertThat(read(alice)).extracting(Frame::getRequestId).containsExactly(1L);
+
+    complete(harness.forwarder.chats.get(3), 4);
+    complete(harness.forwarder.chats.get(2), 3);
+    assertThat(read(alice)).isEmpty();
+
+    complete(harness.forwarder.chats.get(1), 2);
+    assertThat(read(alice)).extracting(Frame::getRequestId).containsExactly(2L, 3L, 4L);
+  }
+
+  @Test
+  void aLongQueue_leavesInGroupsOfAtMostMaxGroup() {
+    EmbeddedChannel alice = harness.loggedIn(ALICE, "phone");
+    send(alice, chat(1, message("c1")));
+    int queued = OrderedChatForwarder.MAX_GROUP + 5;
+    for (int i = 0; i < queued; i++) {
+      send(alice, chat(10 + i, message("q" + i)));
+    }
+
+    complete(harness.forwarder.chats.get(0), 1);
     read(alice);
+    assertThat(harness.forwarder.chatGroups).containsExactly(1, OrderedChatForwarder.MAX_GROUP);
+    for (int i = 1; i <= OrderedChatForwarder.MAX_GROUP; i++) {
+      complete(harness.forwarder.chats.get(i), i + 1);
+    }
+    read(alice);
+    assertThat(harness.forwarder.chatGroups).containsExactly(1, OrderedChatForwarder.MAX_GROUP, 5);
     assertThat(harness.forwarder.chats)
         .extracting(c -> c.msg().getClientMsgId())
-        .containsExactly("c1", "c2", "c3");
-    complete(harness.forwarder.chats.get(2), 3);
-
-    assertThat(read(alice)).extracting(Frame::getRequestId).containsExactly(3L);
+        .endsWith("q" + (queued - 1));
   }
 
   @Test

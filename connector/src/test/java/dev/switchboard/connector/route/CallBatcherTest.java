@@ -92,6 +92,33 @@ class CallBatcherTest {
   }
 
   @Test
+  void aGroup_isNeverSplit_evenWhereItOverflowsMaxBatch() throws Exception {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 4, calls::call);
+    batcher.submit(0);
+    batcher.submit(1);
+    batcher.submit(2);
+    List<CompletableFuture<String>> group = batcher.submitAll(List.of(3, 4, 5));
+    batcher.submit(6);
+
+    calls.answer(0);
+    calls.answer(1);
+
+    // 1, 2 and the group would be five, past 4: the group still goes whole, after 1 and 2.
+    assertThat(calls.batches).containsExactly(List.of(0), List.of(1, 2, 3, 4, 5), List.of(6));
+    assertThat(group.get(2).get(1, TimeUnit.SECONDS)).isEqualTo("r5");
+  }
+
+  @Test
+  void submitAllOfNothing_sendsNothing() {
+    OpenCalls calls = new OpenCalls();
+    CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 4, calls::call);
+
+    assertThat(batcher.submitAll(List.of())).isEmpty();
+    assertThat(calls.batches).isEmpty();
+  }
+
+  @Test
   void aFailedBatch_failsItsOwnItemsOnly() throws Exception {
     OpenCalls calls = new OpenCalls();
     CallBatcher<Integer, String> batcher = new CallBatcher<>(1, 10, calls::call);

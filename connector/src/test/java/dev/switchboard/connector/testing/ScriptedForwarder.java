@@ -20,13 +20,22 @@ public final class ScriptedForwarder implements MessageForwarder {
       AckMsg ack, String fromDeviceId, CompletableFuture<SendAckResponse> answer) {}
 
   public final List<ChatCall> chats = new ArrayList<>();
+
+  /** How many messages each sendChats call carried, in call order. */
+  public final List<Integer> chatGroups = new ArrayList<>();
+
   public final List<AckCall> acks = new ArrayList<>();
 
   @Override
-  public synchronized CompletableFuture<SendChatResponse> sendChat(ChatMsg msg) {
-    ChatCall call = new ChatCall(msg, new CompletableFuture<>());
-    chats.add(call);
-    return call.answer();
+  public synchronized List<CompletableFuture<SendChatResponse>> sendChats(List<ChatMsg> msgs) {
+    List<CompletableFuture<SendChatResponse>> answers = new ArrayList<>();
+    for (ChatMsg msg : msgs) {
+      ChatCall call = new ChatCall(msg, new CompletableFuture<>());
+      chats.add(call);
+      answers.add(call.answer());
+    }
+    chatGroups.add(msgs.size());
+    return answers;
   }
 
   @Override
