@@ -46,8 +46,13 @@ import javax.sql.DataSource;
  * round trip.
  */
 public final class SyncService {
-  /** Default page size when the request leaves it at 0. */
-  public static final int DEFAULT_LIMIT = 100;
+  /**
+   * Page size when the request leaves it at 0 (capped by the configured maximum). A page costs a
+   * round trip and its queries whatever it holds, so a device catching up on many messages syncs
+   * faster the fuller its pages are; {@link #MAX_PAGE_BYTES} keeps a page of large messages within
+   * one frame.
+   */
+  public static final int DEFAULT_LIMIT = 500;
 
   /**
    * Message bytes per page at most (a page holds at least one message, and a client frame is at
@@ -112,7 +117,7 @@ public final class SyncService {
       Optional<SyncCursor> cursor,
       int requestedLimit,
       Duration requestedWait) {
-    int limit = requestedLimit == 0 ? DEFAULT_LIMIT : Math.min(requestedLimit, maxLimit);
+    int limit = Math.min(requestedLimit == 0 ? DEFAULT_LIMIT : requestedLimit, maxLimit);
     Duration wait = requestedWait.compareTo(maxWait) > 0 ? maxWait : requestedWait;
     try {
       SyncCursor position;

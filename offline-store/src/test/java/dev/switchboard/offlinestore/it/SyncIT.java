@@ -612,6 +612,22 @@ class SyncIT {
   }
 
   @Test
+  void defaultPageSize_staysWithinTheConfiguredMaximum() throws Exception {
+    long user = messages.newUser();
+    List<ChatMsg> sent = messages.conversation(messages.newUser(), user, 1, 5);
+    stored(sent);
+    try (HikariDataSource pool =
+        Databases.pool(db.url, db.user, db.password, 2, "it-small-max-page")) {
+      SyncService smallPages = service(pool, 3, MAX_CONVERSATIONS_PER_PAGE);
+
+      SyncPage page = smallPages.sync(user, "phone", Optional.empty(), 0, Duration.ZERO);
+
+      assertThat(page.messages()).extracting(ChatMsg::getSeq).containsExactly(1L, 2L, 3L);
+      assertThat(page.hasMore()).isTrue();
+    }
+  }
+
+  @Test
   void advanceCursor_beforeIngestWroteTheMembership_movesTheCursor() throws Exception {
     long user = messages.newUser();
     long peer = messages.newUser();
@@ -860,6 +876,10 @@ class SyncIT {
   }
 
   private static SyncService windowOfOne(HikariDataSource pool) {
+    return service(pool, 500, 1);
+  }
+
+  private static SyncService service(HikariDataSource pool, int maxPage, int maxConversations) {
     return new SyncService(
         pool,
         new AllocatedSeqs(Clock.systemUTC()),
@@ -867,8 +887,8 @@ class SyncIT {
         new StoreProgress(),
         new OfflineMetrics(new SimpleMeterRegistry()),
         Clock.systemUTC(),
-        500,
-        1,
+        maxPage,
+        maxConversations,
         Duration.ZERO);
   }
 
