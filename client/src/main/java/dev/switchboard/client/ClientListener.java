@@ -22,11 +22,16 @@ public interface ClientListener {
   /**
    * A message to show: each id once, per conversation in seq order (a message after a gap waits for
    * the gap to fill, a sync pulls it; only after {@link ClientConfig#reorderHoldBack()} is it shown
-   * anyway). The SDK has already sent DELIVERED for it.
+   * anyway). The SDK acknowledges it (DELIVERED) together with the other messages of the same read
+   * or sync page.
    */
   default void onMessage(ChatMsg message) {}
 
-  /** A DELIVERED or READ receipt from a peer. SENT is reported by the send future only. */
+  /**
+   * A DELIVERED or READ receipt from a peer, one call per message and fact: a DELIVERED that
+   * acknowledges several messages ({@code also_acked}) comes as one receipt for each, without
+   * {@code also_acked}. SENT is reported by the send future only.
+   */
   default void onReceipt(AckMsg receipt) {}
 
   /**

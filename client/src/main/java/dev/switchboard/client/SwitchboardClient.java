@@ -9,6 +9,7 @@ import dev.switchboard.client.rest.LoginSession;
 import dev.switchboard.client.retry.TaskScheduler;
 import dev.switchboard.client.sync.SyncDriver;
 import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.AckedMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.ContentType;
 import dev.switchboard.proto.ConversationHead;
@@ -26,6 +27,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -88,6 +90,9 @@ public final class SwitchboardClient implements AutoCloseable {
    */
   static final Duration CLAIM_CHECK_DELAY = Duration.ofMillis(200);
 
+  /** Messages one DELIVERED acknowledges besides its own (transfer refuses more). */
+  static final int MAX_ALSO_ACKED = 256;
+
   private final ClientConfig config;
   private final ClientListener listener;
   private final EventLoopGroup group;
@@ -110,6 +115,9 @@ public final class SwitchboardClient implements AutoCloseable {
   private final Reconnector reconnector;
   private final Map<String, Claim> claims = new HashMap<>();
   private final Set<String> claimsToCheck = new LinkedHashSet<>();
+  // Peers' messages to acknowledge at the next flushDelivered, by conversation and sender.
+  private final Map<String, List<ChatMsg>> unacknowledged = new LinkedHashMap<>();
+  private boolean deliveredFlushQueued;
   private Connection connection;
   private boolean connectionIsReconnect; // `connection` is an automatic reconnect attempt
   private KickReason kickReason; // of `connection`, if the server kicked it
@@ -622,13 +630,34 @@ public final class SwitchboardClient implements AutoCloseable {
       onSent(requestId, ack);
       return;
     }
-    if (!seenReceipts.add(ack.getId()) || !seenReceiptFacts.add(receiptFact(ack))) {
-      // The same fact again: a redelivered receipt, or a peer device repeating its DELIVERED to
-      // carry a newer watermark. The application hears each fact once.
+    if (!seenReceipts.add(ack.getId())) {
       log.debug("duplicate receipt {} ignored", ack.getId());
       return;
     }
-    dispatch(() -> listener.onReceipt(ack));
+    if (ack.getAlsoAckedCount() == 0) {
+      report(ack);
+      return;
+    }
+    // One receipt for several messages: the application hears of each message on its own.
+    AckMsg.Builder each = ack.toBuilder().clearAlsoAcked();
+    report(each.build());
+    for (AckedMsg acked : ack.getAlsoAckedList()) {
+      report(
+          each.setAckMsgId(acked.getMsgId())
+              .setClientMsgId(acked.getClientMsgId())
+              .setSeq(acked.getSeq())
+              .build());
+    }
+  }
+
+  private void report(AckMsg receipt) {
+    if (!seenReceiptFacts.add(receiptFact(receipt))) {
+      // The same fact again: a peer device repeating its DELIVERED to carry a newer watermark, or
+      // a receipt stored twice. The application hears each fact once.
+      log.debug("receipt {} repeats a known fact; ignored", receipt.getId());
+      return;
+    }
+    dispatch(() -> listener.onReceipt(receipt));
   }
 
   /** What a receipt tells, independent of its id: who received or read what. */
@@ -688,6 +717,8 @@ public final class SwitchboardClient implements AutoCloseable {
     for (AckMsg a : resp.getAcksList()) {
       onAck(0, a);
     }
+    // The page's receipts before the request for the next page, and before the claims are checked.
+    flushDelivered();
     for (ConversationHead head : resp.getHeadsList()) {
       checkClaimSoon(head.getConversationId());
     }
@@ -697,24 +728,82 @@ public final class SwitchboardClient implements AutoCloseable {
 
   // ---- delivery watermark ---------------------------------------------------------------------
 
-  /** DELIVERED for a peer's message, carrying this device's watermark in the conversation. */
+  /**
+   * DELIVERED for a peer's message, carrying this device's watermark in the conversation: written
+   * with the other messages of the conversation handled in the same turn of the event loop (see
+   * {@link #flushDelivered}).
+   */
   private void acknowledge(ChatMsg msg) {
-    String conv = msg.getConversationId();
-    AckMsg delivered =
+    unacknowledged
+        .computeIfAbsent(
+            msg.getConversationId() + '\u0000' + msg.getFromId(), k -> new ArrayList<>(4))
+        .add(msg);
+    if (!deliveredFlushQueued) {
+      deliveredFlushQueued = true;
+      loop.execute(this::flushDelivered);
+    }
+  }
+
+  /**
+   * One DELIVERED per conversation and peer for the messages acknowledged since the last flush
+   * ({@code also_acked} names the rest), instead of one per message: a sync page of 500 messages
+   * from a few peers costs a few receipts through the whole system, not 500. Queued on the event
+   * loop behind the frames of the read being handled, so it takes all of a read's or a page's
+   * messages and adds no wait.
+   */
+  private void flushDelivered() {
+    deliveredFlushQueued = false;
+    if (unacknowledged.isEmpty()) {
+      return;
+    }
+    List<List<ChatMsg>> groups = new ArrayList<>(unacknowledged.values());
+    unacknowledged.clear();
+    int perReceipt = MAX_ALSO_ACKED + 1;
+    for (List<ChatMsg> msgs : groups) {
+      for (int from = 0; from < msgs.size(); from += perReceipt) {
+        acknowledgeTogether(msgs.subList(from, Math.min(msgs.size(), from + perReceipt)));
+      }
+    }
+  }
+
+  /** Messages of one conversation and sender; the receipt names the highest seq as its own. */
+  private void acknowledgeTogether(List<ChatMsg> msgs) {
+    ChatMsg head = msgs.get(0);
+    for (ChatMsg m : msgs) {
+      if (m.getSeq() > head.getSeq()) {
+        head = m;
+      }
+    }
+    String conv = head.getConversationId();
+    AckMsg single =
         AckMsg.newBuilder()
             .setMsgType(MsgType.DELIVERED)
-            .setDestId(msg.getFromId())
-            .setAckMsgId(msg.getId())
+            .setDestId(head.getFromId())
+            .setAckMsgId(head.getId())
             .setConversationId(conv)
-            .setSeq(msg.getSeq())
-            .setClientMsgId(msg.getClientMsgId())
+            .setSeq(head.getSeq())
+            .setClientMsgId(head.getClientMsgId())
             .build();
+    AckMsg delivered = single;
+    if (msgs.size() > 1) {
+      AckMsg.Builder together = single.toBuilder();
+      for (ChatMsg m : msgs) {
+        if (m.getId() != head.getId()) {
+          together.addAlsoAcked(
+              AckedMsg.newBuilder()
+                  .setMsgId(m.getId())
+                  .setClientMsgId(m.getClientMsgId())
+                  .setSeq(m.getSeq()));
+        }
+      }
+      delivered = together.build();
+    }
     long through = conv.isEmpty() ? 0 : sequencer.deliveredThrough(conv);
     writeDelivered(delivered, through);
-    if (!conv.isEmpty() && msg.getSeq() > 0) {
+    if (!conv.isEmpty() && head.getSeq() > 0) {
       Claim claim = claims.computeIfAbsent(conv, k -> new Claim());
-      if (claim.delivered == null || claim.delivered.getSeq() <= msg.getSeq()) {
-        claim.delivered = delivered;
+      if (claim.delivered == null || claim.delivered.getSeq() <= head.getSeq()) {
+        claim.delivered = single; // a repeat carries a newer watermark, not the same messages
       }
       claim.claimed = Math.max(claim.claimed, through);
     }

@@ -1,9 +1,11 @@
 package dev.switchboard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.AckedMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.ConversationHead;
 import dev.switchboard.proto.Error;
@@ -217,6 +219,21 @@ class SwitchboardClientSyncTest {
     assertThat(nextDelivered(2).getDeliveredThroughSeq()).isEqualTo(3);
     await().atMost(WAIT).until(() -> listener.messages.size() == 3);
     assertThat(listener.messages).extracting(ChatMsg::getSeq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aSyncPage_isAcknowledgedWithOneDelivered_thatNamesEveryMessage() throws Exception {
+    connect(page(1, 2, 3).addHeads(head(3, 0)).build());
+
+    AckMsg delivered = nextDelivered(3);
+    assertThat(delivered.getAckMsgId()).isEqualTo(103);
+    assertThat(delivered.getDeliveredThroughSeq()).isEqualTo(3);
+    assertThat(delivered.getAlsoAckedList())
+        .extracting(AckedMsg::getMsgId, AckedMsg::getSeq, AckedMsg::getClientMsgId)
+        .containsExactly(tuple(101L, 1L, "c-1"), tuple(102L, 2L, "c-2"));
+    assertThat(connector.drain(300))
+        .filteredOn(f -> f.hasAckMsg() && f.getAckMsg().getMsgType() == MsgType.DELIVERED)
+        .isEmpty(); // no receipt per message besides
   }
 
   @Test

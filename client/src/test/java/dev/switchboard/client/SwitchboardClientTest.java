@@ -1,11 +1,13 @@
 package dev.switchboard.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.client.rest.ConnectorAddress;
 import dev.switchboard.client.rest.LoginSession;
 import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.AckedMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.Error;
 import dev.switchboard.proto.ErrorCode;
@@ -262,9 +264,11 @@ class SwitchboardClientTest {
   void incomingMessage_isAckedDelivered_andRedeliveryIsAckedAgainButShownOnce() throws Exception {
     connected();
     connector.send(chat(101, 1));
-    connector.send(chat(101, 1));
 
     for (int i = 0; i < 2; i++) {
+      if (i == 1) {
+        connector.send(chat(101, 1)); // our DELIVERED may have been lost: acknowledged again
+      }
       AckMsg delivered = connector.next().getAckMsg();
       assertThat(delivered.getMsgType()).isEqualTo(MsgType.DELIVERED);
       assertThat(delivered.getDestId()).isEqualTo(BOB);
@@ -393,6 +397,48 @@ class SwitchboardClientTest {
     assertThat(listener.receipts)
         .extracting(AckMsg::getMsgType)
         .containsExactly(MsgType.DELIVERED, MsgType.READ);
+  }
+
+  @Test
+  void aDeliveredForSeveralMessages_reachesTheListenerAsOneReceiptPerMessage() throws Exception {
+    connected();
+    connector.send(
+        Frame.newBuilder()
+            .setAckMsg(
+                AckMsg.newBuilder()
+                    .setId(9201)
+                    .setMsgType(MsgType.DELIVERED)
+                    .setFromId(BOB)
+                    .setAckMsgId(603)
+                    .setClientMsgId("c-3")
+                    .setConversationId(CONV)
+                    .setSeq(3)
+                    .addAlsoAcked(
+                        AckedMsg.newBuilder().setMsgId(601).setClientMsgId("c-1").setSeq(1))
+                    .addAlsoAcked(
+                        AckedMsg.newBuilder().setMsgId(602).setClientMsgId("c-2").setSeq(2)))
+            .build());
+    // A later receipt naming one of them again tells nothing new.
+    connector.send(
+        Frame.newBuilder()
+            .setAckMsg(
+                AckMsg.newBuilder()
+                    .setId(9202)
+                    .setMsgType(MsgType.DELIVERED)
+                    .setFromId(BOB)
+                    .setAckMsgId(602)
+                    .setConversationId(CONV)
+                    .setSeq(2))
+            .build());
+
+    await().atMost(WAIT).until(() -> listener.receipts.size() == 3);
+    assertThat(listener.receipts)
+        .extracting(AckMsg::getAckMsgId, AckMsg::getSeq, AckMsg::getClientMsgId, AckMsg::getId)
+        .containsExactly(
+            tuple(603L, 3L, "c-3", 9201L),
+            tuple(601L, 1L, "c-1", 9201L),
+            tuple(602L, 2L, "c-2", 9201L));
+    assertThat(listener.receipts).allSatisfy(r -> assertThat(r.getAlsoAckedList()).isEmpty());
   }
 
   @Test

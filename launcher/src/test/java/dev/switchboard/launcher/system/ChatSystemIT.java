@@ -125,6 +125,18 @@ class ChatSystemIT {
         assertThat(message.getMsgBody()).isEqualTo("message " + i);
       }
       assertThat(bob.messages.stream().map(ChatMsg::getId).distinct()).hasSize(count);
+      // Bob's SDK acknowledges bursts with one DELIVERED naming many messages; Alice's reports
+      // each message's receipt once.
+      List<Long> sentIds = new ArrayList<>();
+      for (CompletableFuture<AckMsg> send : sends) {
+        sentIds.add(send.get().getAckMsgId());
+      }
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> alice.receiptsOf(MsgType.DELIVERED).size() >= count);
+      assertThat(alice.receiptsOf(MsgType.DELIVERED))
+          .extracting(AckMsg::getAckMsgId)
+          .containsExactlyInAnyOrderElementsOf(sentIds);
     }
   }
 

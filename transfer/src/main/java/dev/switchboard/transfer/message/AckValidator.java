@@ -2,6 +2,7 @@ package dev.switchboard.transfer.message;
 
 import dev.switchboard.common.chat.Conversations;
 import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.AckedMsg;
 import dev.switchboard.proto.MsgType;
 import java.util.Optional;
 
@@ -10,6 +11,8 @@ import java.util.Optional;
  * comes from a client.
  */
 public final class AckValidator {
+  /** Messages one DELIVERED may acknowledge besides its own ack_msg_id. */
+  public static final int MAX_ALSO_ACKED = 256;
 
   public Optional<Refusal> check(AckMsg ack) {
     switch (ack.getMsgType()) {
@@ -41,6 +44,10 @@ public final class AckValidator {
         return Optional.of(clientMsgId);
       }
     }
+    Optional<Refusal> alsoAcked = checkAlsoAcked(ack);
+    if (alsoAcked.isPresent()) {
+      return alsoAcked;
+    }
     String expected = Conversations.single(ack.getFromId(), ack.getDestId());
     if (!expected.equals(ack.getConversationId())) {
       return Optional.of(
@@ -54,6 +61,35 @@ public final class AckValidator {
                   + " ("
                   + expected
                   + ")"));
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Refusal> checkAlsoAcked(AckMsg ack) {
+    if (ack.getAlsoAckedCount() == 0) {
+      return Optional.empty();
+    }
+    if (ack.getMsgType() != MsgType.DELIVERED) {
+      return Optional.of(Refusal.invalid("only a DELIVERED may acknowledge more messages"));
+    }
+    if (ack.getAlsoAckedCount() > MAX_ALSO_ACKED) {
+      return Optional.of(
+          Refusal.invalid(
+              "a DELIVERED acknowledges at most "
+                  + MAX_ALSO_ACKED
+                  + " more messages, not "
+                  + ack.getAlsoAckedCount()));
+    }
+    for (AckedMsg acked : ack.getAlsoAckedList()) {
+      if (acked.getMsgId() <= 0 || acked.getSeq() < 0) {
+        return Optional.of(Refusal.invalid("every also_acked needs a msg_id > 0 and a seq >= 0"));
+      }
+      if (!acked.getClientMsgId().isEmpty()) {
+        Refusal clientMsgId = ChatValidator.checkClientMsgId(acked.getClientMsgId());
+        if (clientMsgId != null) {
+          return Optional.of(clientMsgId);
+        }
+      }
     }
     return Optional.empty();
   }

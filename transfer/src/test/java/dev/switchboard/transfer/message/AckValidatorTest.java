@@ -3,6 +3,7 @@ package dev.switchboard.transfer.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.proto.AckMsg;
+import dev.switchboard.proto.AckedMsg;
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.proto.MsgType;
 import java.util.Optional;
@@ -48,6 +49,26 @@ class AckValidatorTest {
     Refusal refusal = check(delivered().setConversationId("s_7_99")).orElseThrow();
     assertThat(refusal.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
     assertThat(refusal.message()).contains("s_7_42");
+  }
+
+  @Test
+  void deliveredAcknowledgingMoreMessages_isAccepted_upToTheBound() {
+    AckMsg.Builder ack = delivered();
+    for (int i = 1; i <= AckValidator.MAX_ALSO_ACKED; i++) {
+      ack.addAlsoAcked(AckedMsg.newBuilder().setMsgId(1000 + i).setSeq(i).setClientMsgId("c" + i));
+    }
+    assertThat(check(ack)).isEmpty();
+
+    ack.addAlsoAcked(AckedMsg.newBuilder().setMsgId(5000).setSeq(300));
+    assertThat(check(ack).orElseThrow().message()).contains("at most 256");
+  }
+
+  @Test
+  void alsoAcked_isInvalidOnRead_orWithoutAMessageId() {
+    AckedMsg acked = AckedMsg.newBuilder().setMsgId(99).setSeq(2).build();
+    assertThat(check(delivered().setMsgType(MsgType.READ).addAlsoAcked(acked))).isPresent();
+    assertThat(check(delivered().addAlsoAcked(acked.toBuilder().setMsgId(0)))).isPresent();
+    assertThat(check(delivered().addAlsoAcked(acked.toBuilder().setSeq(-1)))).isPresent();
   }
 
   @Test
