@@ -42,7 +42,7 @@ public final class HistoryService {
    * @param requestedLimit 0 for the default; capped at the configured maximum
    */
   public HistoryPage page(String conversationId, long beforeSeq, int requestedLimit) {
-    int limit = requestedLimit == 0 ? DEFAULT_LIMIT : Math.min(requestedLimit, maxLimit);
+    int limit = Math.min(requestedLimit == 0 ? DEFAULT_LIMIT : requestedLimit, maxLimit);
     List<ChatMsg> newestFirst = new ArrayList<>();
     try (Connection connection = dataSource.getConnection();
         PreparedStatement select = connection.prepareStatement(PAGE_BEFORE)) {

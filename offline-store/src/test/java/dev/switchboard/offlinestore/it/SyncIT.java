@@ -11,6 +11,8 @@ import dev.switchboard.devkit.EmbeddedKafka;
 import dev.switchboard.devkit.EmbeddedMariaDb;
 import dev.switchboard.devkit.EmbeddedZooKeeper;
 import dev.switchboard.devkit.junit.InfraExtension;
+import dev.switchboard.offlinestore.history.HistoryPage;
+import dev.switchboard.offlinestore.history.HistoryService;
 import dev.switchboard.offlinestore.ops.OfflineMetrics;
 import dev.switchboard.offlinestore.store.Databases;
 import dev.switchboard.offlinestore.store.StoreProgress;
@@ -612,7 +614,7 @@ class SyncIT {
   }
 
   @Test
-  void defaultPageSize_staysWithinTheConfiguredMaximum() throws Exception {
+  void defaultPageSizes_ofSyncAndHistory_stayWithinTheConfiguredMaximum() throws Exception {
     long user = messages.newUser();
     List<ChatMsg> sent = messages.conversation(messages.newUser(), user, 1, 5);
     stored(sent);
@@ -624,6 +626,9 @@ class SyncIT {
 
       assertThat(page.messages()).extracting(ChatMsg::getSeq).containsExactly(1L, 2L, 3L);
       assertThat(page.hasMore()).isTrue();
+      HistoryPage history =
+          new HistoryService(pool, 3).page(page.messages().get(0).getConversationId(), 0, 0);
+      assertThat(history.messages()).extracting(ChatMsg::getSeq).containsExactly(3L, 4L, 5L);
     }
   }
 
