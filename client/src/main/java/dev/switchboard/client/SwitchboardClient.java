@@ -116,7 +116,8 @@ public final class SwitchboardClient implements AutoCloseable {
   private final Map<String, Claim> claims = new HashMap<>();
   private final Set<String> claimsToCheck = new LinkedHashSet<>();
   // Peers' messages to acknowledge at the next flushDelivered, by conversation and sender.
-  private final Map<String, List<ChatMsg>> unacknowledged = new LinkedHashMap<>();
+  private final Map<Peer, List<ChatMsg>> unacknowledged = new LinkedHashMap<>();
+  private final Runnable flushDeliveredTask = this::flushDelivered;
   private boolean deliveredFlushQueued;
   private Connection connection;
   private boolean connectionIsReconnect; // `connection` is an automatic reconnect attempt
@@ -141,6 +142,9 @@ public final class SwitchboardClient implements AutoCloseable {
       return "Credentials[username=" + username + ", password=***]";
     }
   }
+
+  /** Whose messages in which conversation one DELIVERED may acknowledge together. */
+  private record Peer(String conversationId, long userId) {}
 
   /** The last DELIVERED sent in a conversation: what it claimed, and a receipt to repeat. */
   private static final class Claim {
@@ -736,11 +740,11 @@ public final class SwitchboardClient implements AutoCloseable {
   private void acknowledge(ChatMsg msg) {
     unacknowledged
         .computeIfAbsent(
-            msg.getConversationId() + '\u0000' + msg.getFromId(), k -> new ArrayList<>(4))
+            new Peer(msg.getConversationId(), msg.getFromId()), k -> new ArrayList<>(4))
         .add(msg);
     if (!deliveredFlushQueued) {
       deliveredFlushQueued = true;
-      loop.execute(this::flushDelivered);
+      loop.execute(flushDeliveredTask);
     }
   }
 

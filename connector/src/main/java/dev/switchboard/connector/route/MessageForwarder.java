@@ -14,14 +14,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface MessageForwarder {
 
-  /** {@code msg.from_id} and {@code from_device_id} are already the session's. */
-  default CompletableFuture<SendChatResponse> sendChat(ChatMsg msg) {
-    return sendChats(List.of(msg)).get(0);
-  }
-
   /**
-   * Messages that reach transfer together and are sequenced in the list's order (the seqs of those
-   * in one conversation increase along it); one answer per message, in the same order.
+   * Messages ({@code from_id} and {@code from_device_id} already the session's) that reach transfer
+   * together and are sequenced in the list's order (the seqs of those in one conversation increase
+   * along it); one answer per message, in the same order.
    */
   List<CompletableFuture<SendChatResponse>> sendChats(List<ChatMsg> msgs);
 

@@ -71,11 +71,6 @@ public final class OrderedChatForwarder {
     }
   }
 
-  /** Messages not yet answered, including those in flight. */
-  public int pending() {
-    return waiting.size() + (group.length - answered);
-  }
-
   private boolean inFlight() {
     return answered < group.length;
   }
@@ -108,20 +103,17 @@ public final class OrderedChatForwarder {
     }
     for (int i = 0; i < size; i++) {
       int index = i;
-      Pending[] sent = next;
       calls
           .get(i)
           .whenCompleteAsync(
-              (response, failure) -> onAnswer(sent, index, response, failure),
+              (response, failure) -> onAnswer(index, response, failure),
               session.channel().eventLoop());
     }
   }
 
-  private void onAnswer(Pending[] of, int index, SendChatResponse response, Throwable failure) {
-    if (of != group) {
-      return; // cannot happen: a group is replaced only once all of it was answered
-    }
-    answers[index] = answer(of[index], response, failure);
+  /** A group is replaced only once all of it was answered, so {@code index} is always its own. */
+  private void onAnswer(int index, SendChatResponse response, Throwable failure) {
+    answers[index] = answer(group[index], response, failure);
     answered++;
     while (written < answers.length && answers[written] != null) {
       session.write(answers[written++]);

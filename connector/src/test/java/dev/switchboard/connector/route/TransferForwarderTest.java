@@ -18,6 +18,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -44,7 +45,8 @@ class TransferForwarderTest {
 
     SendChatResponse response =
         forwarder
-            .sendChat(ChatMsg.newBuilder().setClientMsgId("c1").setDestId(2).build())
+            .sendChats(List.of(ChatMsg.newBuilder().setClientMsgId("c1").setDestId(2).build()))
+            .get(0)
             .get(5, TimeUnit.SECONDS);
 
     assertThat(response.getError().getCode()).isEqualTo(ErrorCode.UNAVAILABLE);
