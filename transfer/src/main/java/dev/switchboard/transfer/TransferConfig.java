@@ -49,6 +49,7 @@ import java.util.UUID;
  * @param outboxRepublishInterval IM_OUTBOX_REPUBLISH_INTERVAL (default 2s): how often this instance
  *     looks for accepted messages whose Kafka append was never confirmed
  * @param outboxBatchSize IM_OUTBOX_BATCH_SIZE (default 200): messages claimed per republish batch
+ *     (in whole outbox rows, one per sequencing batch, so at least one row however many it names)
  * @param routeLookupTimeout IM_ROUTE_LOOKUP_TIMEOUT (default 1s), deadline of GetRoutes
  * @param deliverTimeout IM_DELIVER_TIMEOUT (default 3s), deadline of Connector.Deliver
  * @param pushLanes IM_PUSH_LANES (default 8): pushes of one conversation run in one lane, in order

@@ -71,7 +71,7 @@ public final class TransferServer implements AutoCloseable {
   private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration OUTBOX_CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
-  /** Acknowledged ids waiting for their published mark (a few seconds of peak traffic). */
+  /** Outbox rows whose messages were all acknowledged, waiting to be removed (seconds of peak). */
   private static final int PUBLISHED_MARKS_QUEUED = 100_000;
 
   /** Beyond the longest own append, for clock skew between instances and a slow commit. */
@@ -178,7 +178,7 @@ public final class TransferServer implements AutoCloseable {
     teardown.onClose("gRPC channels", channels::close, channels::closeNow);
 
     OutboxTable outbox = new OutboxTable(dataSource);
-    PublishedMarker marker = new PublishedMarker(outbox, clock, metrics, PUBLISHED_MARKS_QUEUED);
+    PublishedMarker marker = new PublishedMarker(outbox, metrics, PUBLISHED_MARKS_QUEUED);
     marker.start();
     // Closed after the producer, whose close completes the last acknowledgements.
     teardown.onClose("outbox marker", () -> marker.close(OUTBOX_CLOSE_TIMEOUT), marker::halt);

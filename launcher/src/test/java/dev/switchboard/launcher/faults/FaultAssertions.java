@@ -50,8 +50,8 @@ final class FaultAssertions {
   }
 
   /**
-   * Every accepted message reached Kafka and was marked so: the outbox ({@code
-   * unpublished_message}) empties once the republish sweep has run over what a fault left in it.
+   * Every accepted message reached Kafka and was marked so: the outbox ({@code outbox_batch})
+   * empties once the republish sweep has run over what a fault left in it.
    */
   static void assertOutboxDrained(FaultCluster cluster, Duration atMost) {
     await()
@@ -59,7 +59,7 @@ final class FaultAssertions {
         .pollInterval(Duration.ofMillis(200))
         .untilAsserted(
             () ->
-                assertThat(cluster.queryLong("SELECT COUNT(*) FROM unpublished_message"))
+                assertThat(cluster.queryLong("SELECT COUNT(*) FROM outbox_batch"))
                     .as("accepted messages not yet confirmed in Kafka (outbox rows)")
                     .isZero());
   }

@@ -69,11 +69,11 @@ class TransferLossFaultIT {
       long sentAtKill = traffic.sentCount();
       String inHand = killSwitch.killAtNextSeam(KILLED_WITHIN);
       log.info(
-          "{} killed after {} SENT, with {}; {} accepted messages not confirmed in Kafka yet",
+          "{} killed after {} SENT, with {}; {} outbox rows not confirmed in Kafka yet",
           victim.instanceId(),
           sentAtKill,
           inHand,
-          cluster.queryLong("SELECT COUNT(*) FROM unpublished_message"));
+          cluster.queryLong("SELECT COUNT(*) FROM outbox_batch"));
 
       ChatTraffic.waitFor(sending, FaultScale.budget(scale.pairTotal()));
       long sendMs = (System.nanoTime() - startedAt) / 1_000_000;

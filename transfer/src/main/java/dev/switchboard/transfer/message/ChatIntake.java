@@ -170,9 +170,18 @@ public final class ChatIntake {
     long callerLeft = caller.nanosLeft();
     CompletableFuture<RecordMetadata> acked =
         messageLog.send(accepted.getConversationId(), chatEvent(accepted));
-    // Marked on the acknowledgement itself, so one that arrives after we stopped waiting still
-    // takes the message out of the outbox.
-    acked.thenRun(() -> marker.published(accepted.getId()));
+    // Counted on the acknowledgement itself, so one that arrives after we stopped waiting still
+    // counts; the batch's outbox row goes with the last of its messages.
+    acceptance
+        .outbox()
+        .ifPresent(
+            row ->
+                acked.thenRun(
+                    () -> {
+                      if (row.confirmOne()) {
+                        marker.published(row.id());
+                      }
+                    }));
     // The producer completes every send within maxWait; only a caller due back sooner needs a
     // timer of its own (not the usual case: no timer task per message).
     CompletableFuture<RecordMetadata> answered = acked;

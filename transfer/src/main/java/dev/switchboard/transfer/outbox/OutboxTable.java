@@ -15,16 +15,17 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * The outbox in MySQL: {@code unpublished_message} rows (written by {@link
- * dev.switchboard.transfer.sequence.MessageStore} in the sequencing transaction) and {@code
- * accepted_message.published_at_ms}. See V2__outbox_and_members.sql for why a separate table.
+ * The outbox in MySQL: {@code outbox_batch} rows, one per sequencing batch (written by {@link
+ * dev.switchboard.transfer.sequence.AcceptBatcher} and {@link
+ * dev.switchboard.transfer.sequence.MessageStore} in the sequencing transaction), each naming the
+ * messages it covers. See V3__outbox_batches.sql.
  */
 public final class OutboxTable {
   // SKIP LOCKED (MySQL 8, MariaDB 10.6+): a row another republisher is claiming right now is
   // skipped instead of waited for; its claimed_until_ms then keeps it skipped while that one
   // produces it.
   private static final String SELECT_DUE =
-      "SELECT msg_id FROM unpublished_message"
+      "SELECT id, msg_ids FROM outbox_batch"
           + " WHERE sent_at_ms <= ? AND claimed_until_ms <= ?"
           + " ORDER BY sent_at_ms LIMIT ? FOR UPDATE SKIP LOCKED";
 
@@ -34,46 +35,54 @@ public final class OutboxTable {
     this.dataSource = dataSource;
   }
 
+  /** A claimed outbox row: its id and the messages it names. */
+  public record Claimed(long id, List<Long> msgIds) {}
+
   /**
-   * Claims up to {@code limit} unpublished messages accepted at or before {@code sentBeforeMs} that
-   * nobody holds a claim on at {@code nowMs}, for this caller until {@code claimUntilMs}.
-   *
-   * @return the claimed message ids, oldest first
+   * Claims unpublished rows written at or before {@code sentBeforeMs} that nobody holds a claim on
+   * at {@code nowMs}, for this caller until {@code claimUntilMs}: the oldest first, until they name
+   * {@code limit} messages (at least one row, however many it names).
    */
-  public List<Long> claim(long sentBeforeMs, long nowMs, long claimUntilMs, int limit) {
+  public List<Claimed> claim(long sentBeforeMs, long nowMs, long claimUntilMs, int limit) {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        List<Long> ids = new ArrayList<>();
+        List<Claimed> claimed = new ArrayList<>();
+        int messages = 0;
         try (PreparedStatement select = connection.prepareStatement(SELECT_DUE)) {
           select.setLong(1, sentBeforeMs);
           select.setLong(2, nowMs);
           select.setInt(3, limit);
           try (ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-              ids.add(rows.getLong(1));
+            while (messages < limit && rows.next()) {
+              Claimed row = new Claimed(rows.getLong(1), OutboxRow.unpack(rows.getBytes(2)));
+              claimed.add(row);
+              messages += row.msgIds().size();
             }
           }
         }
-        if (!ids.isEmpty()) {
+        if (!claimed.isEmpty()) {
           try (PreparedStatement update =
               connection.prepareStatement(
-                  "UPDATE unpublished_message SET claimed_until_ms = ? WHERE msg_id IN ("
-                      + placeholders(ids.size())
+                  "UPDATE outbox_batch SET claimed_until_ms = ? WHERE id IN ("
+                      + placeholders(claimed.size())
                       + ")")) {
             update.setLong(1, claimUntilMs);
-            bindIds(update, 2, ids);
+            bindIds(update, 2, claimed.stream().map(Claimed::id).toList());
             update.executeUpdate();
           }
         }
+        // Rows selected beyond the limit were locked too; the commit releases them unclaimed.
         connection.commit();
-        return ids;
-      } catch (SQLException e) {
+        return claimed;
+      } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
       }
     } catch (SQLException e) {
-      throw SqlErrors.translate("claiming unpublished messages", e);
+      throw SqlErrors.translate("claiming outbox rows", e);
+    } catch (IllegalArgumentException e) {
+      throw new StoreFailureException("reading outbox rows", e);
     }
   }
 
@@ -104,40 +113,21 @@ public final class OutboxTable {
   }
 
   /**
-   * Records that the broker acknowledged these messages: sets published_at_ms (if not set yet) and
-   * removes them from the outbox, in one transaction.
+   * Removes these outbox rows: the broker acknowledged every message they name, which is what marks
+   * those messages published.
    */
-  public void markPublished(Collection<Long> ids, long publishedAtMs) {
-    if (ids.isEmpty()) {
+  public void remove(Collection<Long> rowIds) {
+    if (rowIds.isEmpty()) {
       return;
     }
-    String in = placeholders(ids.size());
-    try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement update =
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete =
             connection.prepareStatement(
-                "UPDATE accepted_message SET published_at_ms = ?"
-                    + " WHERE published_at_ms IS NULL AND msg_id IN ("
-                    + in
-                    + ")")) {
-          update.setLong(1, publishedAtMs);
-          bindIds(update, 2, ids);
-          update.executeUpdate();
-        }
-        try (PreparedStatement delete =
-            connection.prepareStatement(
-                "DELETE FROM unpublished_message WHERE msg_id IN (" + in + ")")) {
-          bindIds(delete, 1, ids);
-          delete.executeUpdate();
-        }
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      }
+                "DELETE FROM outbox_batch WHERE id IN (" + placeholders(rowIds.size()) + ")")) {
+      bindIds(delete, 1, rowIds);
+      delete.executeUpdate();
     } catch (SQLException e) {
-      throw SqlErrors.translate("marking messages published", e);
+      throw SqlErrors.translate("removing outbox rows", e);
     }
   }
 

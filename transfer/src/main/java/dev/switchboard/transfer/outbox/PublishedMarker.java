@@ -2,7 +2,6 @@ package dev.switchboard.transfer.outbox;
 
 import dev.switchboard.common.logging.RateLimitedLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,14 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Marks acknowledged messages published, in batches, off the request path: SENT is answered as soon
- * as the broker acknowledged, never after a second database write.
+ * Removes the outbox rows whose messages the broker all acknowledged, in batches, off the request
+ * path: SENT is answered as soon as the broker acknowledged, never after a second database write.
  *
- * <p>{@link #published} only enqueues (it runs on Kafka's I/O thread when a late acknowledgement
- * arrives after the caller stopped waiting). One thread writes batches of up to {@value #BATCH} ids
- * in one transaction. Losing a mark is harmless: a full queue, a failed batch or a crash before the
- * write leaves the row in the outbox, and a republisher re-produces it later (a duplicate that
- * consumers drop by message id). So nothing here retries for long.
+ * <p>{@link #published} only enqueues (it runs on Kafka's I/O thread, when the last message of a
+ * row is acknowledged, even after its caller stopped waiting). One thread deletes up to {@value
+ * #BATCH} rows per statement. Losing a removal is harmless: a full queue, a failed delete or a
+ * crash before it leaves the row in the outbox, and a republisher re-produces its messages later
+ * (duplicates that consumers drop by message id). So nothing here retries for long.
  */
 public final class PublishedMarker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PublishedMarker.class);
@@ -28,7 +27,6 @@ public final class PublishedMarker implements AutoCloseable {
   private static final int ATTEMPTS = 3;
 
   private final OutboxTable table;
-  private final Clock clock;
   private final TransferMetrics metrics;
   private final BlockingQueue<Long> queue;
   private final Thread worker;
@@ -37,11 +35,10 @@ public final class PublishedMarker implements AutoCloseable {
   private volatile boolean halted;
 
   /**
-   * @param capacity ids waiting to be marked; beyond it marks are dropped (see class comment)
+   * @param capacity rows waiting to be removed; beyond it removals are dropped (see class comment)
    */
-  public PublishedMarker(OutboxTable table, Clock clock, TransferMetrics metrics, int capacity) {
+  public PublishedMarker(OutboxTable table, TransferMetrics metrics, int capacity) {
     this.table = table;
-    this.clock = clock;
     this.metrics = metrics;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.worker = new Thread(this::run, "transfer-outbox-marker");
@@ -52,14 +49,14 @@ public final class PublishedMarker implements AutoCloseable {
     worker.start();
   }
 
-  /** The broker acknowledged this message. Never blocks. */
-  public void published(long msgId) {
-    if (!queue.offer(msgId)) {
+  /** The broker acknowledged every message of this outbox row. Never blocks. */
+  public void published(long outboxRowId) {
+    if (!queue.offer(outboxRowId)) {
       metrics.outboxMarkDropped();
     }
   }
 
-  /** Ids waiting to be marked. */
+  /** Rows waiting to be removed. */
   public int pending() {
     return queue.size();
   }
@@ -87,13 +84,13 @@ public final class PublishedMarker implements AutoCloseable {
   private void mark(List<Long> ids) {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        table.markPublished(ids, clock.millis());
+        table.remove(ids);
         return;
       } catch (RuntimeException e) {
         if (attempt == ATTEMPTS) {
           metrics.outboxMarkDropped(ids.size());
           failures.warn(
-              "could not mark {} messages published (a republisher re-produces them): {}",
+              "could not remove {} outbox rows (a republisher re-produces their messages): {}",
               ids.size(),
               e.toString());
         }
@@ -101,7 +98,7 @@ public final class PublishedMarker implements AutoCloseable {
     }
   }
 
-  /** Writes what is queued, for at most {@code timeout}. */
+  /** Removes what is queued, for at most {@code timeout}. */
   public void close(Duration timeout) throws InterruptedException {
     closing = true;
     if (!worker.isAlive()) {
@@ -109,7 +106,7 @@ public final class PublishedMarker implements AutoCloseable {
     }
     worker.join(timeout.toMillis());
     if (worker.isAlive()) {
-      log.warn("{} published marks not written within {}", queue.size(), timeout);
+      log.warn("{} outbox rows not removed within {}", queue.size(), timeout);
       worker.interrupt();
     }
   }

@@ -26,12 +26,14 @@ import org.slf4j.LoggerFactory;
  * acknowledgement) even if the client never retries.
  *
  * <p>Every transfer instance runs one. Each pass claims outbox rows older than {@code minAge} (so a
- * send still in flight on its own instance is left alone), re-produces the identical record (key
- * conversation id, value {@code MessageEvent{chat}}), and marks what the broker acknowledged. A
- * claim lasts {@code claimFor}: other instances skip the row meanwhile, so concurrent republishers
- * do not produce it again and again, and a republish that fails (broker still down) is tried again
- * only once the claim expired, never in a hot loop. Two instances may still produce one row twice
- * (a claim expiring while its producer is slow): harmless, consumers dedupe by message id.
+ * send still in flight on its own instance is left alone), re-produces the identical record of each
+ * message they name (key conversation id, value {@code MessageEvent{chat}}), and removes the rows
+ * whose messages the broker all acknowledged. A row names a whole sequencing batch, so messages of
+ * it that made it the first time are produced again too: harmless duplicates, see below. A claim
+ * lasts {@code claimFor}: other instances skip the row meanwhile, so concurrent republishers do not
+ * produce it again and again, and a republish that fails (broker still down) is tried again only
+ * once the claim expired, never in a hot loop. Two instances may still produce one row twice (a
+ * claim expiring while its producer is slow): harmless, consumers dedupe by message id.
  *
  * <p>Order: a republished seq N lands in the partition after seqs above N that made it the first
  * time; consumers sort by seq (readers wait for the gap to fill), which is why holes must be closed
@@ -101,8 +103,8 @@ public final class Republisher implements AutoCloseable {
   }
 
   /**
-   * One pass: claims due rows batch by batch, re-produces them and marks those the broker
-   * acknowledged.
+   * One pass: claims due rows batch by batch, re-produces their messages and removes the rows whose
+   * messages the broker all acknowledged.
    *
    * @return how many messages were re-produced and acknowledged
    * @throws dev.switchboard.transfer.db.StoreUnavailableException if the database is unreachable
@@ -111,22 +113,30 @@ public final class Republisher implements AutoCloseable {
     int total = 0;
     for (int batch = 0; batch < MAX_BATCHES_PER_PASS; batch++) {
       long now = clock.millis();
-      List<Long> claimed =
+      List<OutboxTable.Claimed> claimed =
           table.claim(now - minAge.toMillis(), now, now + claimFor.toMillis(), batchSize);
       if (claimed.isEmpty()) {
         break;
       }
-      List<ChatMsg> messages = table.load(claimed);
-      List<Long> done = produce(messages);
-      int acknowledged = done.size();
-      // An outbox row without its message cannot be produced; drop it rather than claim it forever.
+      List<Long> named = new ArrayList<>();
+      claimed.forEach(row -> named.addAll(row.msgIds()));
+      List<ChatMsg> messages = table.load(named);
+      Set<Long> acknowledged = produce(messages);
+      // A row goes once every message it names is in Kafka. One naming a message that is not
+      // there cannot be produced; it goes too rather than being claimed forever.
       Set<Long> loaded = new HashSet<>();
       messages.forEach(m -> loaded.add(m.getId()));
-      claimed.stream().filter(id -> !loaded.contains(id)).forEach(done::add);
-      table.markPublished(done, clock.millis());
-      total += acknowledged;
-      metrics.republished(acknowledged);
-      if (acknowledged < messages.size() || claimed.size() < batchSize) {
+      List<Long> done = new ArrayList<>();
+      for (OutboxTable.Claimed row : claimed) {
+        if (row.msgIds().stream()
+            .allMatch(id -> acknowledged.contains(id) || !loaded.contains(id))) {
+          done.add(row.id());
+        }
+      }
+      table.remove(done);
+      total += acknowledged.size();
+      metrics.republished(acknowledged.size());
+      if (acknowledged.size() < messages.size() || named.size() < batchSize) {
         break;
       }
     }
@@ -134,7 +144,7 @@ public final class Republisher implements AutoCloseable {
   }
 
   /** Produces the batch; returns the ids the broker acknowledged. */
-  private List<Long> produce(List<ChatMsg> messages) {
+  private Set<Long> produce(List<ChatMsg> messages) {
     long deadline = System.nanoTime() + messageLog.maxWait().toNanos();
     List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(messages.size());
     for (ChatMsg message : messages) {
@@ -148,7 +158,7 @@ public final class Republisher implements AutoCloseable {
         break;
       }
     }
-    List<Long> acknowledged = new ArrayList<>(acks.size());
+    Set<Long> acknowledged = new HashSet<>();
     for (int i = 0; i < acks.size(); i++) {
       ChatMsg message = messages.get(i);
       try {

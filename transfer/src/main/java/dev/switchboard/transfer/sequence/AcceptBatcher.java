@@ -7,6 +7,7 @@ import dev.switchboard.transfer.db.StoreFailureException;
 import dev.switchboard.transfer.db.StoreUnavailableException;
 import dev.switchboard.transfer.ids.IdIssuer;
 import dev.switchboard.transfer.ids.IdUnavailableException;
+import dev.switchboard.transfer.outbox.OutboxRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,14 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Sequences the messages of many concurrent SendChat calls in one MySQL transaction per batch
  * (group commit), with exactly the guarantees of {@link MessageStore#accept}: the seq, the
- * idempotency row, the outbox row and a new conversation's members commit or vanish together.
+ * idempotency row, the outbox row and a new conversation's members commit or vanish together. The
+ * batch shares one outbox row (V3__outbox_batches.sql), which goes once the broker acknowledged all
+ * of its messages.
  *
  * <p>Why: one transaction per message costs five round trips and one log flush each, which bounds a
  * transfer instance at a few thousand messages per second whatever the number of threads (a flush
  * per commit is the price of durability). A batch pays the round trips and the flush once: one read
  * of the batch's earlier acceptances (resends), one upsert of every touched conversation's counter
  * by the number of its new messages, one locked read of the new counter values, and multi-row
- * inserts of the messages, outbox rows and members.
+ * inserts of the messages and members, and one outbox row.
  *
  * <p>Batches form by themselves: each lane's thread takes everything queued while its previous
  * transaction ran, up to {@code maxBatch}, so an idle system commits single messages without
@@ -54,12 +57,6 @@ public final class AcceptBatcher implements AutoCloseable {
   /** A whole batch is retried this often after a deadlock or lock wait timeout. */
   private static final int BATCH_ATTEMPTS = 3;
 
-  private static final String INSERT_MESSAGE =
-      "INSERT INTO accepted_message"
-          + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-  private static final String INSERT_UNPUBLISHED =
-      "INSERT INTO unpublished_message (msg_id, sent_at_ms) VALUES (?, ?)";
   private static final String INSERT_MEMBER =
       "INSERT IGNORE INTO conversation_member (user_id, conversation_id) VALUES (?, ?)";
 
@@ -196,7 +193,7 @@ public final class AcceptBatcher implements AutoCloseable {
       Acceptance a = outcome.get(p);
       p.result.complete(Optional.of(a));
       for (Pending f : followers.getOrDefault(p, List.of())) {
-        f.result.complete(Optional.of(new Acceptance(a.message(), true, a.published())));
+        f.result.complete(Optional.of(Acceptance.duplicate(a.message(), a.published())));
       }
     }
   }
@@ -247,9 +244,9 @@ public final class AcceptBatcher implements AutoCloseable {
         }
         if (!fresh.isEmpty()) {
           List<ChatMsg> accepted = sequence(connection, fresh);
-          insert(connection, accepted);
+          OutboxRow outbox = insert(connection, accepted);
           for (int i = 0; i < fresh.size(); i++) {
-            out.put(fresh.get(i), new Acceptance(accepted.get(i), false, false));
+            out.put(fresh.get(i), Acceptance.fresh(accepted.get(i), outbox));
           }
         }
         connection.commit();
@@ -265,10 +262,13 @@ public final class AcceptBatcher implements AutoCloseable {
   private static Map<String, Acceptance> findEarlier(Connection connection, List<Pending> batch)
       throws SQLException {
     StringBuilder sql =
-        new StringBuilder(
-            "SELECT sender_id, client_msg_id, msg, published_at_ms FROM accepted_message WHERE ");
+        new StringBuilder("SELECT a.sender_id, a.client_msg_id, a.msg, ")
+            .append(MessageStore.PUBLISHED)
+            .append(" FROM accepted_message a ")
+            .append(MessageStore.JOIN_OUTBOX)
+            .append(" WHERE ");
     for (int i = 0; i < batch.size(); i++) {
-      sql.append(i == 0 ? "" : " OR ").append("(sender_id = ? AND client_msg_id = ?)");
+      sql.append(i == 0 ? "" : " OR ").append("(a.sender_id = ? AND a.client_msg_id = ?)");
     }
     Map<String, Acceptance> found = new HashMap<>();
     try (PreparedStatement select = connection.prepareStatement(sql.toString())) {
@@ -280,11 +280,9 @@ public final class AcceptBatcher implements AutoCloseable {
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
           ChatMsg original = MessageStore.parse(rows.getBytes(3));
-          rows.getLong(4);
-          boolean published = !rows.wasNull();
           found.put(
               rows.getLong(1) + "\u0000" + rows.getString(2),
-              new Acceptance(original, true, published));
+              Acceptance.duplicate(original, rows.getBoolean(4)));
         }
       }
     }
@@ -345,9 +343,20 @@ public final class AcceptBatcher implements AutoCloseable {
     return accepted;
   }
 
-  private static void insert(Connection connection, List<ChatMsg> accepted) throws SQLException {
-    try (PreparedStatement messages = connection.prepareStatement(INSERT_MESSAGE);
-        PreparedStatement outbox = connection.prepareStatement(INSERT_UNPUBLISHED)) {
+  /** The messages and the batch's one outbox row; returns that row. */
+  private static OutboxRow insert(Connection connection, List<ChatMsg> accepted)
+      throws SQLException {
+    List<Long> ids = new ArrayList<>(accepted.size());
+    long outboxId = Long.MAX_VALUE;
+    // The republisher leaves a row alone until its newest message could still be in flight.
+    long newest = 0;
+    for (ChatMsg m : accepted) {
+      ids.add(m.getId());
+      outboxId = Math.min(outboxId, m.getId());
+      newest = Math.max(newest, m.getSentAtMs());
+    }
+    try (PreparedStatement messages = connection.prepareStatement(MessageStore.INSERT_MESSAGE);
+        PreparedStatement outbox = connection.prepareStatement(MessageStore.INSERT_OUTBOX_ROW)) {
       for (ChatMsg m : accepted) {
         messages.setLong(1, m.getId());
         messages.setLong(2, m.getFromId());
@@ -356,14 +365,21 @@ public final class AcceptBatcher implements AutoCloseable {
         messages.setLong(5, m.getSeq());
         messages.setLong(6, m.getSentAtMs());
         messages.setBytes(7, m.toByteArray());
+        messages.setLong(8, outboxId);
         messages.addBatch();
-        outbox.setLong(1, m.getId());
-        outbox.setLong(2, m.getSentAtMs());
-        outbox.addBatch();
       }
       messages.executeBatch();
-      outbox.executeBatch();
+      outbox.setLong(1, outboxId);
+      outbox.setLong(2, newest);
+      outbox.setBytes(3, OutboxRow.pack(ids));
+      outbox.executeUpdate();
     }
+    insertFirstMembers(connection, accepted);
+    return new OutboxRow(outboxId, accepted.size());
+  }
+
+  private static void insertFirstMembers(Connection connection, List<ChatMsg> accepted)
+      throws SQLException {
     List<ChatMsg> firsts = accepted.stream().filter(m -> m.getSeq() == 1).toList();
     if (firsts.isEmpty()) {
       return;

@@ -5,10 +5,12 @@ import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.transfer.db.SqlErrors;
 import dev.switchboard.transfer.db.StoreFailureException;
 import dev.switchboard.transfer.ids.IdIssuer;
+import dev.switchboard.transfer.outbox.OutboxRow;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Idempotency and sequencing in one MySQL transaction per message (tables in
- * db/migration/transfer/V1__accepted_message.sql and V2__outbox_and_members.sql).
+ * db/migration/transfer/V1__accepted_message.sql, V2__outbox_and_members.sql and
+ * V3__outbox_batches.sql).
  *
  * <p>Why MySQL and not Redis INCR: the seq and the idempotency row must commit or vanish together,
  * otherwise a crash between them leaves a gap (seq taken, message lost) or a second seq for a
@@ -24,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * atomic upsert (its row lock orders concurrent senders of one conversation, across all transfer
  * instances), and a rollback returns the seq.
  *
- * <p>The same transaction also writes the outbox row ({@code unpublished_message}): a committed seq
- * whose Kafka append is never confirmed (broker down, instance killed before the ack, client never
+ * <p>The same transaction also writes the outbox row ({@code outbox_batch}): a committed seq whose
+ * Kafka append is never confirmed (broker down, instance killed before the ack, client never
  * retries) is found and re-produced by a republisher, so no seq stays a hole in the log. And when
  * it allocates a conversation's first seq it records both members ({@code conversation_member}),
  * which offline-store reads to sync conversations it has not stored yet.
@@ -41,8 +44,6 @@ public final class MessageStore {
   /** Deadlocks, lock wait timeouts and id collisions are retried this often before giving up. */
   private static final int MAX_ATTEMPTS = 5;
 
-  private static final String FIND_BY_SENDER =
-      "SELECT msg, published_at_ms FROM accepted_message WHERE sender_id = ? AND client_msg_id = ?";
   private static final String BUMP_SEQ =
       "INSERT INTO conversation_seq (conversation_id, last_seq) VALUES (?, 1)"
           + " ON DUPLICATE KEY UPDATE last_seq = last_seq + 1";
@@ -50,12 +51,29 @@ public final class MessageStore {
   // transaction can have changed it since.
   private static final String READ_SEQ =
       "SELECT last_seq FROM conversation_seq WHERE conversation_id = ? FOR UPDATE";
-  private static final String INSERT_MESSAGE =
+  static final String INSERT_MESSAGE =
       "INSERT INTO accepted_message"
-          + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
-  private static final String INSERT_UNPUBLISHED =
-      "INSERT INTO unpublished_message (msg_id, sent_at_ms) VALUES (?, ?)";
+          + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg, outbox_id)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+  static final String INSERT_OUTBOX_ROW =
+      "INSERT INTO outbox_batch (id, sent_at_ms, msg_ids) VALUES (?, ?, ?)";
+
+  /** Joined on as {@code o}, for {@link #PUBLISHED}. */
+  static final String JOIN_OUTBOX = "LEFT JOIN outbox_batch o ON o.id = a.outbox_id";
+
+  /**
+   * Whether the broker is known to have acknowledged accepted_message {@code a}: its outbox row is
+   * gone, or (accepted before V3) it was marked.
+   */
+  static final String PUBLISHED =
+      "(a.published_at_ms IS NOT NULL OR (a.outbox_id IS NOT NULL AND o.id IS NULL))";
+
+  private static final String FIND_BY_SENDER =
+      "SELECT a.msg, "
+          + PUBLISHED
+          + " FROM accepted_message a "
+          + JOIN_OUTBOX
+          + " WHERE a.sender_id = ? AND a.client_msg_id = ?";
   private static final String INSERT_MEMBERS =
       "INSERT IGNORE INTO conversation_member (user_id, conversation_id) VALUES (?, ?), (?, ?)";
 
@@ -112,12 +130,12 @@ public final class MessageStore {
         long seq = nextSeq(connection, msg.getConversationId());
         ChatMsg accepted = msg.toBuilder().setId(id).setSeq(seq).setSentAtMs(sentAtMs).build();
         insert(connection, accepted);
-        insertUnpublished(connection, accepted);
+        insertOutboxRow(connection, accepted);
         if (seq == 1) {
           insertMembers(connection, accepted);
         }
         connection.commit();
-        return Optional.of(new Acceptance(accepted, false, false));
+        return Optional.of(Acceptance.fresh(accepted, new OutboxRow(accepted.getId(), 1)));
       } catch (SQLException e) {
         rollbackQuietly(connection);
         if (!SqlErrors.isDuplicateKey(e)) {
@@ -152,10 +170,7 @@ public final class MessageStore {
         if (!rows.next()) {
           return Optional.empty();
         }
-        ChatMsg original = parse(rows.getBytes(1));
-        rows.getLong(2);
-        boolean published = !rows.wasNull();
-        return Optional.of(new Acceptance(original, true, published));
+        return Optional.of(Acceptance.duplicate(parse(rows.getBytes(1)), rows.getBoolean(2)));
       }
     }
   }
@@ -185,15 +200,16 @@ public final class MessageStore {
       insert.setLong(5, accepted.getSeq());
       insert.setLong(6, accepted.getSentAtMs());
       insert.setBytes(7, accepted.toByteArray());
+      insert.setLong(8, accepted.getId()); // its own outbox row: the id of a row of one
       insert.executeUpdate();
     }
   }
 
-  private static void insertUnpublished(Connection connection, ChatMsg accepted)
-      throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_UNPUBLISHED)) {
+  private static void insertOutboxRow(Connection connection, ChatMsg accepted) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_OUTBOX_ROW)) {
       insert.setLong(1, accepted.getId());
       insert.setLong(2, accepted.getSentAtMs());
+      insert.setBytes(3, OutboxRow.pack(List.of(accepted.getId())));
       insert.executeUpdate();
     }
   }

@@ -94,12 +94,87 @@ class AcceptBatcherIT {
             .isEqualTo(java.util.stream.LongStream.rangeClosed(1, sorted.size()).boxed().toList());
       }
       assertThat(db.count("SELECT COUNT(*) FROM accepted_message")).isEqualTo(total);
-      assertThat(db.count("SELECT COUNT(*) FROM unpublished_message")).isEqualTo(total);
+      // One outbox row per committed batch, naming every message of it.
+      assertThat(OutboxRows.unconfirmedMessages(db)).isEqualTo(total);
+      assertThat(OutboxRows.rows(db)).isBetween(1L, (long) total);
+      assertThat(db.count("SELECT SUM(LENGTH(msg_ids)) / 8 FROM outbox_batch")).isEqualTo(total);
       assertThat(db.count("SELECT COUNT(DISTINCT conversation_id) FROM conversation_member"))
           .isEqualTo(seqs.size());
       assertThat(db.count("SELECT COUNT(*) FROM conversation_member")).isEqualTo(seqs.size() * 2L);
     } finally {
       callers.shutdownNow();
+    }
+  }
+
+  /**
+   * The messages committed in one transaction share one outbox row, which names each of them and
+   * can go only with the acknowledgement of the last.
+   */
+  @Test
+  void aBatch_sharesOneOutboxRow_namingEachOfItsMessages(EmbeddedMariaDb mariaDb) throws Exception {
+    TestDatabase db = TestDatabase.create(mariaDb, "batcher_outbox");
+    try (HikariDataSource pool = db.migratedPool();
+        AcceptBatcher batcher = new AcceptBatcher(pool, new MessageStore(pool), ids, 1, 50);
+        Connection blocker = db.connect()) {
+      // Hold the conversation's counter so the lane's first batch waits in its transaction while
+      // the next messages queue up behind it, to form the second batch together.
+      db.execute("INSERT INTO conversation_seq (conversation_id, last_seq) VALUES ('s_1_2', 0)");
+      blocker.setAutoCommit(false);
+      try (Statement lock = blocker.createStatement()) {
+        lock.execute("SELECT * FROM conversation_seq WHERE conversation_id = 's_1_2' FOR UPDATE");
+      }
+      CompletableFuture<Optional<Acceptance>> alone =
+          batcher.submit(msg(1, 2, "alone"), 1, () -> false);
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  db.count(
+                          "SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                              + " WHERE trx_state = 'LOCK WAIT'")
+                      == 1);
+      List<CompletableFuture<Optional<Acceptance>>> together = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        together.add(batcher.submit(msg(1 + i % 2, 2 - i % 2, "together-" + i), 2, () -> false));
+      }
+      blocker.rollback();
+
+      Acceptance first = alone.get(1, TimeUnit.MINUTES).orElseThrow();
+      List<Acceptance> rest = new ArrayList<>();
+      for (CompletableFuture<Optional<Acceptance>> f : together) {
+        rest.add(f.get(1, TimeUnit.MINUTES).orElseThrow());
+      }
+      assertThat(first.outbox())
+          .get()
+          .extracting(row -> row.id())
+          .isEqualTo(first.message().getId());
+      List<Long> restIds = rest.stream().map(a -> a.message().getId()).toList();
+      long rowId = rest.get(0).outbox().orElseThrow().id();
+      assertThat(rest)
+          .allSatisfy(a -> assertThat(a.outbox()).get().extracting(r -> r.id()).isEqualTo(rowId));
+      assertThat(rowId).isEqualTo(restIds.stream().mapToLong(Long::longValue).min().orElseThrow());
+
+      assertThat(OutboxRows.rows(db)).isEqualTo(2);
+      try (Connection c = db.connect();
+          java.sql.PreparedStatement select =
+              c.prepareStatement("SELECT msg_ids FROM outbox_batch WHERE id = ?")) {
+        select.setLong(1, rowId);
+        try (ResultSet rows = select.executeQuery()) {
+          assertThat(rows.next()).isTrue();
+          assertThat(dev.switchboard.transfer.outbox.OutboxRow.unpack(rows.getBytes(1)))
+              .containsExactlyInAnyOrderElementsOf(restIds);
+        }
+      }
+      for (long id : restIds) {
+        assertThat(db.count("SELECT outbox_id FROM accepted_message WHERE msg_id = ?", id))
+            .isEqualTo(rowId);
+      }
+      // The in-memory counterpart counts the acknowledgements down to the last.
+      dev.switchboard.transfer.outbox.OutboxRow row = rest.get(0).outbox().orElseThrow();
+      for (int i = 0; i < 4; i++) {
+        assertThat(row.confirmOne()).isFalse();
+      }
+      assertThat(row.confirmOne()).isTrue();
     }
   }
 

@@ -107,10 +107,9 @@ class ConversationMemberIT {
       assertThat(members(db))
           .containsExactly("1@s_1_2", "2@s_1_2", "5@s_5_40", "40@s_5_40", "9@s_9_9");
       // The last hour may hold holes from before the outbox: queued for republishing.
-      assertThat(db.count("SELECT COUNT(*) FROM unpublished_message")).isOne();
-      assertThat(db.count("SELECT msg_id FROM unpublished_message")).isEqualTo(3);
-      assertThat(db.count("SELECT COUNT(*) FROM accepted_message WHERE published_at_ms IS NULL"))
-          .isEqualTo(4);
+      assertThat(OutboxRows.rows(db)).isOne();
+      assertThat(OutboxRows.naming(db, 3)).isOne();
+      assertThat(OutboxRows.unconfirmedMessages(db)).isEqualTo(4);
     }
   }
 }

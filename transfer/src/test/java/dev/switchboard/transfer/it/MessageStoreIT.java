@@ -59,12 +59,25 @@ class MessageStoreIT {
           .extracting(Acceptance::published)
           .isEqualTo(false);
 
-      db.execute("UPDATE accepted_message SET published_at_ms = 5 WHERE msg_id = ?", id);
+      // What the marker does once the broker acknowledged every message of the row.
+      db.execute("DELETE FROM outbox_batch WHERE id = ?", id);
       Acceptance found = store.findBySender(1, "m").orElseThrow();
       assertThat(found.published()).isTrue();
       assertThat(found.duplicate()).isTrue();
+      assertThat(found.outbox()).isEmpty();
       assertThat(found.message().getId()).isEqualTo(900L);
       assertThat(store.findBySender(1, "other")).isEmpty();
+
+      // Accepted before V3: marked in published_at_ms, or unknown when it is not set.
+      db.execute(
+          "INSERT INTO accepted_message"
+              + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg,"
+              + " published_at_ms) VALUES (901, 1, 'marked', 's_1_2', 2, 1, ?, 7),"
+              + " (902, 1, 'unknown', 's_1_2', 3, 1, ?, NULL)",
+          msg("marked").toByteArray(),
+          msg("unknown").toByteArray());
+      assertThat(store.findBySender(1, "marked").orElseThrow().published()).isTrue();
+      assertThat(store.findBySender(1, "unknown").orElseThrow().published()).isFalse();
     }
   }
 }

@@ -16,6 +16,7 @@ import dev.switchboard.proto.internal.MessageEvent;
 import dev.switchboard.proto.internal.SendChatResponse;
 import dev.switchboard.transfer.log.MessageLog;
 import dev.switchboard.transfer.ops.TransferMetrics;
+import dev.switchboard.transfer.outbox.OutboxRow;
 import dev.switchboard.transfer.outbox.OutboxTable;
 import dev.switchboard.transfer.outbox.Republisher;
 import dev.switchboard.transfer.sequence.MessageStore;
@@ -70,12 +71,7 @@ class OutboxIT {
   }
 
   private static long unpublished(TestDatabase db, long msgId) throws Exception {
-    return db.count("SELECT COUNT(*) FROM unpublished_message WHERE msg_id = ?", msgId);
-  }
-
-  private static long publishedAt(TestDatabase db, long msgId) throws Exception {
-    return db.count(
-        "SELECT COALESCE(published_at_ms, 0) FROM accepted_message WHERE msg_id = ?", msgId);
+    return OutboxRows.naming(db, msgId);
   }
 
   @Test
@@ -88,7 +84,7 @@ class OutboxIT {
         TransferFixture.start(env(kafka, "it.outbox.ok." + UUID.randomUUID(), db, zk))) {
       AckMsg sent = transfer.send(text(1, 2, "ok-1")).getSent();
       await().atMost(Duration.ofSeconds(10)).until(() -> unpublished(db, sent.getAckMsgId()) == 0);
-      assertThat(publishedAt(db, sent.getAckMsgId())).isGreaterThanOrEqualTo(sent.getSentAtMs());
+      assertThat(OutboxRows.published(db, sent.getAckMsgId())).isTrue();
       assertThat(transfer.metric("transfer_outbox_republished_total")).isZero();
     }
   }
@@ -134,7 +130,7 @@ class OutboxIT {
             .extracting(MessageLogReader.Entry::key)
             .containsOnly("s_1_2");
       }
-      await().atMost(Duration.ofSeconds(10)).until(() -> publishedAt(db, msgId) > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> OutboxRows.published(db, msgId));
       assertThat(unpublished(db, msgId)).isZero();
       assertThat(transfer.metric("transfer_outbox_republished_total")).isGreaterThanOrEqualTo(1);
     } finally {
@@ -172,7 +168,7 @@ class OutboxIT {
 
       List<ChatMsg> logged = log.awaitChats(m -> m.getId() == msgId, 1);
       assertThat(logged.get(0).getSeq()).isEqualTo(1);
-      await().atMost(Duration.ofSeconds(10)).until(() -> publishedAt(db, msgId) > 0);
+      await().atMost(Duration.ofSeconds(10)).until(() -> OutboxRows.published(db, msgId));
       assertThat(survivor.metric("transfer_outbox_republished_total")).isEqualTo(1);
       // The conversation goes on without a hole.
       assertThat(survivor.send(text(2, 1, "next")).getSent().getSeq()).isEqualTo(2);
@@ -224,9 +220,8 @@ class OutboxIT {
         }
       }
       assertThat(produced).containsExactlyInAnyOrderElementsOf(ids);
-      assertThat(db.count("SELECT COUNT(*) FROM unpublished_message")).isZero();
-      assertThat(db.count("SELECT COUNT(*) FROM accepted_message WHERE published_at_ms IS NULL"))
-          .isZero();
+      assertThat(OutboxRows.rows(db)).isZero();
+      assertThat(OutboxRows.unconfirmedMessages(db)).isZero();
 
       // Nothing left: further passes produce nothing.
       for (Republisher republisher : instances) {
@@ -249,10 +244,10 @@ class OutboxIT {
 
       assertThat(failing.republishDue()).isZero();
       assertThat(silent.history()).hasSize(3);
-      assertThat(db.count("SELECT COUNT(*) FROM unpublished_message")).isEqualTo(3);
+      assertThat(OutboxRows.rows(db)).isEqualTo(3);
       assertThat(
               db.count(
-                  "SELECT MIN(claimed_until_ms) FROM unpublished_message WHERE msg_id IN (?,?,?)",
+                  "SELECT MIN(claimed_until_ms) FROM outbox_batch WHERE id IN (?,?,?)",
                   ids.get(0),
                   ids.get(1),
                   ids.get(2)))
@@ -267,8 +262,63 @@ class OutboxIT {
       assertThat(silent.history()).hasSize(3);
 
       // Once the claim expired, the next pass takes them.
-      db.execute("UPDATE unpublished_message SET claimed_until_ms = 0");
+      db.execute("UPDATE outbox_batch SET claimed_until_ms = 0");
       assertThat(republisher(pool, other, 10).republishDue()).isEqualTo(3);
+    }
+  }
+
+  /**
+   * A row names a whole batch: all of its messages are produced again, and the row stays until the
+   * broker acknowledged every one of them (a message it names that is not stored does not hold it).
+   */
+  @Test
+  void aBatchRow_isRepublishedWhole_andGoesOnlyOnceEveryMessageIsAcknowledged(
+      EmbeddedMariaDb mariaDb) throws Exception {
+    TestDatabase db = TestDatabase.create(mariaDb, "transfer_outbox_batch");
+    try (HikariDataSource pool = db.migratedPool()) {
+      long sentAt = System.currentTimeMillis() - 60_000;
+      List<Long> ids = acceptUnpublished(pool, 3, sentAt);
+      // As the sequencer writes a batch of three: one row, named by the smallest id.
+      long rowId = ids.get(0);
+      List<Long> named = new ArrayList<>(ids);
+      named.add(999_999L); // not stored
+      db.execute("DELETE FROM outbox_batch");
+      db.execute(
+          "INSERT INTO outbox_batch (id, sent_at_ms, msg_ids) VALUES (?, ?, ?)",
+          rowId,
+          sentAt,
+          OutboxRow.pack(named));
+      db.execute("UPDATE accepted_message SET outbox_id = ?", rowId);
+
+      // Two of three acknowledged: the row stays, claimed.
+      MockProducer<byte[], byte[]> partial =
+          new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+      ExecutorService thread = Executors.newSingleThreadExecutor();
+      try {
+        // Long enough for this thread to answer the three sends by hand.
+        Republisher slow = republisher(pool, partial, 10, Duration.ofSeconds(20));
+        Future<Integer> pass = thread.submit(slow::republishDue);
+        await().atMost(Duration.ofSeconds(10)).until(() -> partial.history().size() == 3);
+        partial.completeNext();
+        partial.completeNext();
+        partial.errorNext(new org.apache.kafka.common.errors.TimeoutException("not this one"));
+        assertThat(pass.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+      } finally {
+        thread.shutdownNow();
+      }
+      assertThat(OutboxRows.rows(db)).isOne();
+      assertThat(ids).allSatisfy(id -> assertThat(OutboxRows.published(db, id)).isFalse());
+
+      // All three acknowledged: the row goes, and with it every message is known published.
+      db.execute("UPDATE outbox_batch SET claimed_until_ms = 0");
+      MockProducer<byte[], byte[]> healthy =
+          new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+      assertThat(republisher(pool, healthy, 10).republishDue()).isEqualTo(3);
+      assertThat(healthy.history())
+          .extracting(r -> MessageEvent.parseFrom(r.value()).getChat().getId())
+          .containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(OutboxRows.rows(db)).isZero();
+      assertThat(ids).allSatisfy(id -> assertThat(OutboxRows.published(db, id)).isTrue());
     }
   }
 
@@ -287,7 +337,15 @@ class OutboxIT {
 
   private static Republisher republisher(
       HikariDataSource pool, MockProducer<byte[], byte[]> producer, int batchSize) {
-    MessageLog log = new MessageLog(producer, "it.outbox.mock", Duration.ofMillis(200));
+    return republisher(pool, producer, batchSize, Duration.ofMillis(200));
+  }
+
+  private static Republisher republisher(
+      HikariDataSource pool,
+      MockProducer<byte[], byte[]> producer,
+      int batchSize,
+      Duration deliveryTimeout) {
+    MessageLog log = new MessageLog(producer, "it.outbox.mock", deliveryTimeout);
     return new Republisher(
         new OutboxTable(pool),
         log,

@@ -98,7 +98,7 @@ class TransferCrashIT {
   }
 
   private static long unpublished(TestDatabase db, long msgId) throws Exception {
-    return db.count("SELECT COUNT(*) FROM unpublished_message WHERE msg_id = ?", msgId);
+    return OutboxRows.naming(db, msgId);
   }
 
   @Test

@@ -295,13 +295,7 @@ class TransferServerIT {
     AckMsg original = first.send(text(u[0], u[1], "published-1", "hi")).getSent();
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(10))
-        .until(
-            () ->
-                db.count(
-                        "SELECT COUNT(*) FROM accepted_message"
-                            + " WHERE msg_id = ? AND published_at_ms IS NOT NULL",
-                        original.getAckMsgId())
-                    == 1);
+        .until(() -> OutboxRows.published(db, original.getAckMsgId()));
 
     assertThat(second.send(text(u[0], u[1], "published-1", "hi")).getSent()).isEqualTo(original);
 
