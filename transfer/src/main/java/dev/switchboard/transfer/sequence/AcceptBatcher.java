@@ -35,10 +35,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: one transaction per message costs five round trips and one log flush each, which bounds a
  * transfer instance at a few thousand messages per second whatever the number of threads (a flush
- * per commit is the price of durability). A batch pays the round trips and the flush once: one read
- * of the batch's earlier acceptances (resends), one upsert of every touched conversation's counter
- * by the number of its new messages, one locked read of the new counter values, and multi-row
- * inserts of the messages and members, and one outbox row.
+ * per commit is the price of durability). A batch pays the round trips and the flush once: one
+ * upsert of every touched conversation's counter by the number of its new messages, one locked read
+ * of the new counter values, multi-row inserts of the messages and members, and one outbox row
+ * (and, after resends were seen, one read of the batch's earlier acceptances first; see below).
  *
  * <p>Batches form by themselves: each lane's thread takes everything queued while its previous
  * transaction ran, up to {@code maxBatch}, so an idle system commits single messages without
@@ -50,12 +50,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A call whose caller has gone by the time its batch forms takes no seq (it is answered
  * "abandoned", empty), like the per-message path.
+ *
+ * <p>Resends (a sender's client_msg_id accepted before) are not looked up while none were seen
+ * lately: the unique key on (sender_id, client_msg_id) refuses the batch's insert, the transaction
+ * rolls back (returning its seqs), and the batch runs again with the lookup, which then stays on
+ * for a while. A resend costs one wasted transaction at most, and it is answered as before.
  */
 public final class AcceptBatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AcceptBatcher.class);
 
   /** A whole batch is retried this often after a deadlock or lock wait timeout. */
   private static final int BATCH_ATTEMPTS = 3;
+
+  /** After a batch met a resend, batches look resends up first for this long. */
+  private static final long RESEND_LOOKUP_WINDOW_NANOS = 10_000_000_000L;
 
   private static final String INSERT_MEMBER =
       "INSERT IGNORE INTO conversation_member (user_id, conversation_id) VALUES (?, ?)";
@@ -64,6 +72,13 @@ public final class AcceptBatcher implements AutoCloseable {
   private final MessageStore onebyone;
   private final IdIssuer ids;
   private final BatchLanes<Pending> lanes;
+
+  /**
+   * Until when (System.nanoTime based) batches read their earlier acceptances before inserting.
+   * Starts in the past: resends are rare, and the read cost a range scan with an OR per message,
+   * the biggest statement of the transaction, to find nothing nearly every time.
+   */
+  private volatile long lookUpResendsUntil = System.nanoTime();
 
   /**
    * @param lanes threads committing batches in parallel (each holds one connection while it does)
@@ -203,12 +218,22 @@ public final class AcceptBatcher implements AutoCloseable {
    * Failures that concern the whole database (unreachable, no ids) fail every call of the batch.
    */
   private Map<Pending, Acceptance> commitWithRetries(List<Pending> batch) {
+    boolean lookUpResends = System.nanoTime() - lookUpResendsUntil < 0;
     for (int attempt = 1; attempt <= BATCH_ATTEMPTS; attempt++) {
       try {
-        return commit(batch);
+        return commit(batch, lookUpResends);
       } catch (SQLException e) {
         if (SqlErrors.isUnavailable(e)) {
           throw SqlErrors.translate("sequencing a batch", e);
+        }
+        if (SqlErrors.isDuplicateKey(e) && !lookUpResends) {
+          // Most likely a resend of a message accepted in an earlier batch: resends come in
+          // bursts (a reconnect resends everything unanswered), so look them up for a while.
+          log.debug("batch of {} hit a unique key; looking resends up", batch.size());
+          lookUpResendsUntil = System.nanoTime() + RESEND_LOOKUP_WINDOW_NANOS;
+          lookUpResends = true;
+          attempt--;
+          continue;
         }
         if (SqlErrors.isDuplicateKey(e)) {
           log.debug("batch of {} hit a unique key; accepting one by one", batch.size());
@@ -227,12 +252,17 @@ public final class AcceptBatcher implements AutoCloseable {
     return out;
   }
 
-  private Map<Pending, Acceptance> commit(List<Pending> batch) throws SQLException {
+  /**
+   * @param lookUpResends read the batch's earlier acceptances first; without, a resend fails the
+   *     insert on UNIQUE(sender_id, client_msg_id) and rolls the batch back
+   */
+  private Map<Pending, Acceptance> commit(List<Pending> batch, boolean lookUpResends)
+      throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
         Map<Pending, Acceptance> out = new HashMap<>();
-        Map<String, Acceptance> earlier = findEarlier(connection, batch);
+        Map<String, Acceptance> earlier = lookUpResends ? findEarlier(connection, batch) : Map.of();
         List<Pending> fresh = new ArrayList<>(batch.size());
         for (Pending p : batch) {
           Acceptance original = earlier.get(p.senderKey());

@@ -7,6 +7,7 @@ import dev.switchboard.devkit.EmbeddedMariaDb;
 import dev.switchboard.devkit.junit.InfraExtension;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.transfer.ids.IdIssuer;
+import dev.switchboard.transfer.outbox.OutboxRow;
 import dev.switchboard.transfer.sequence.AcceptBatcher;
 import dev.switchboard.transfer.sequence.Acceptance;
 import dev.switchboard.transfer.sequence.MessageStore;
@@ -107,24 +108,22 @@ class AcceptBatcherIT {
   }
 
   /**
-   * The messages committed in one transaction share one outbox row, which names each of them and
-   * can go only with the acknowledgement of the last.
+   * Commits {@code first} alone and then {@code together} in one batch, all of conversation s_1_2,
+   * on a batcher with one lane: the conversation's counter is held while the first batch waits in
+   * its transaction, so the others queue up behind it and form the next batch together.
    */
-  @Test
-  void aBatch_sharesOneOutboxRow_namingEachOfItsMessages(EmbeddedMariaDb mariaDb) throws Exception {
-    TestDatabase db = TestDatabase.create(mariaDb, "batcher_outbox");
-    try (HikariDataSource pool = db.migratedPool();
-        AcceptBatcher batcher = new AcceptBatcher(pool, new MessageStore(pool), ids, 1, 50);
-        Connection blocker = db.connect()) {
-      // Hold the conversation's counter so the lane's first batch waits in its transaction while
-      // the next messages queue up behind it, to form the second batch together.
-      db.execute("INSERT INTO conversation_seq (conversation_id, last_seq) VALUES ('s_1_2', 0)");
+  private static List<Acceptance> firstAloneThenTogether(
+      TestDatabase db, AcceptBatcher batcher, ChatMsg first, List<ChatMsg> together)
+      throws Exception {
+    try (Connection blocker = db.connect()) {
+      db.execute(
+          "INSERT IGNORE INTO conversation_seq (conversation_id, last_seq) VALUES ('s_1_2', 0)");
       blocker.setAutoCommit(false);
       try (Statement lock = blocker.createStatement()) {
         lock.execute("SELECT * FROM conversation_seq WHERE conversation_id = 's_1_2' FOR UPDATE");
       }
-      CompletableFuture<Optional<Acceptance>> alone =
-          batcher.submit(msg(1, 2, "alone"), 1, () -> false);
+      List<CompletableFuture<Optional<Acceptance>>> calls = new ArrayList<>();
+      calls.add(batcher.submit(first, 1, () -> false));
       org.awaitility.Awaitility.await()
           .atMost(java.time.Duration.ofSeconds(20))
           .until(
@@ -133,48 +132,106 @@ class AcceptBatcherIT {
                           "SELECT COUNT(*) FROM information_schema.INNODB_TRX"
                               + " WHERE trx_state = 'LOCK WAIT'")
                       == 1);
-      List<CompletableFuture<Optional<Acceptance>>> together = new ArrayList<>();
-      for (int i = 0; i < 5; i++) {
-        together.add(batcher.submit(msg(1 + i % 2, 2 - i % 2, "together-" + i), 2, () -> false));
+      for (ChatMsg m : together) {
+        calls.add(batcher.submit(m, 2, () -> false));
       }
       blocker.rollback();
-
-      Acceptance first = alone.get(1, TimeUnit.MINUTES).orElseThrow();
-      List<Acceptance> rest = new ArrayList<>();
-      for (CompletableFuture<Optional<Acceptance>> f : together) {
-        rest.add(f.get(1, TimeUnit.MINUTES).orElseThrow());
+      List<Acceptance> out = new ArrayList<>();
+      for (CompletableFuture<Optional<Acceptance>> call : calls) {
+        out.add(call.get(1, TimeUnit.MINUTES).orElseThrow());
       }
-      assertThat(first.outbox())
-          .get()
-          .extracting(row -> row.id())
-          .isEqualTo(first.message().getId());
+      return out;
+    }
+  }
+
+  /**
+   * The messages committed in one transaction share one outbox row, which names each of them and
+   * can go only with the acknowledgement of the last.
+   */
+  @Test
+  void aBatch_sharesOneOutboxRow_namingEachOfItsMessages(EmbeddedMariaDb mariaDb) throws Exception {
+    TestDatabase db = TestDatabase.create(mariaDb, "batcher_outbox");
+    try (HikariDataSource pool = db.migratedPool();
+        AcceptBatcher batcher = new AcceptBatcher(pool, new MessageStore(pool), ids, 1, 50)) {
+      List<ChatMsg> five = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        five.add(msg(1 + i % 2, 2 - i % 2, "together-" + i));
+      }
+      List<Acceptance> all = firstAloneThenTogether(db, batcher, msg(1, 2, "alone"), five);
+      Acceptance first = all.get(0);
+      List<Acceptance> rest = all.subList(1, all.size());
+
+      assertThat(first.outbox()).get().extracting(OutboxRow::id).isEqualTo(first.message().getId());
       List<Long> restIds = rest.stream().map(a -> a.message().getId()).toList();
       long rowId = rest.get(0).outbox().orElseThrow().id();
       assertThat(rest)
-          .allSatisfy(a -> assertThat(a.outbox()).get().extracting(r -> r.id()).isEqualTo(rowId));
+          .allSatisfy(a -> assertThat(a.outbox()).get().extracting(OutboxRow::id).isEqualTo(rowId));
       assertThat(rowId).isEqualTo(restIds.stream().mapToLong(Long::longValue).min().orElseThrow());
-
       assertThat(OutboxRows.rows(db)).isEqualTo(2);
-      try (Connection c = db.connect();
-          java.sql.PreparedStatement select =
-              c.prepareStatement("SELECT msg_ids FROM outbox_batch WHERE id = ?")) {
-        select.setLong(1, rowId);
-        try (ResultSet rows = select.executeQuery()) {
-          assertThat(rows.next()).isTrue();
-          assertThat(dev.switchboard.transfer.outbox.OutboxRow.unpack(rows.getBytes(1)))
-              .containsExactlyInAnyOrderElementsOf(restIds);
-        }
-      }
+      assertThat(namedBy(db, rowId)).containsExactlyInAnyOrderElementsOf(restIds);
       for (long id : restIds) {
         assertThat(db.count("SELECT outbox_id FROM accepted_message WHERE msg_id = ?", id))
             .isEqualTo(rowId);
       }
       // The in-memory counterpart counts the acknowledgements down to the last.
-      dev.switchboard.transfer.outbox.OutboxRow row = rest.get(0).outbox().orElseThrow();
+      OutboxRow row = rest.get(0).outbox().orElseThrow();
       for (int i = 0; i < 4; i++) {
         assertThat(row.confirmOne()).isFalse();
       }
       assertThat(row.confirmOne()).isTrue();
+    }
+  }
+
+  /**
+   * A batcher that has seen no resend yet does not look them up: the batch's insert hits the unique
+   * key, rolls back and runs again with the lookup. The resend gets its original and the messages
+   * beside it the next seqs, without a gap.
+   */
+  @Test
+  void aResendNobodyLookedFor_isAnsweredFromItsOriginal_andTheBatchTakesNoGap(
+      EmbeddedMariaDb mariaDb) throws Exception {
+    TestDatabase db = TestDatabase.create(mariaDb, "batcher_optimistic");
+    try (HikariDataSource pool = db.migratedPool()) {
+      Acceptance original;
+      try (AcceptBatcher earlier = new AcceptBatcher(pool, new MessageStore(pool), ids, 1, 50)) {
+        original = earlier.accept(msg(1, 2, "sent-before"), 1, () -> false).orElseThrow();
+      }
+      try (AcceptBatcher fresh = new AcceptBatcher(pool, new MessageStore(pool), ids, 1, 50)) {
+        List<Acceptance> all =
+            firstAloneThenTogether(
+                db,
+                fresh,
+                msg(2, 1, "first"),
+                List.of(msg(1, 2, "new-1"), msg(1, 2, "sent-before"), msg(2, 1, "new-2")));
+        assertThat(all.get(0).message().getSeq()).isEqualTo(2);
+        Acceptance resent = all.get(2);
+        assertThat(resent.duplicate()).isTrue();
+        assertThat(resent.message()).isEqualTo(original.message());
+        assertThat(resent.outbox()).isEmpty();
+        assertThat(List.of(all.get(1), all.get(3)))
+            .extracting(a -> a.message().getSeq())
+            .containsExactly(3L, 4L);
+        assertThat(namedBy(db, all.get(1).outbox().orElseThrow().id()))
+            .containsExactlyInAnyOrder(all.get(1).message().getId(), all.get(3).message().getId());
+        assertThat(db.count("SELECT COUNT(*) FROM accepted_message")).isEqualTo(4);
+        assertThat(db.count("SELECT last_seq FROM conversation_seq")).isEqualTo(4);
+
+        // Looked up from now on: a resend alone is answered in one go.
+        assertThat(fresh.accept(msg(1, 2, "new-1"), 3, () -> false).orElseThrow().message())
+            .isEqualTo(all.get(1).message());
+      }
+    }
+  }
+
+  private static List<Long> namedBy(TestDatabase db, long rowId) throws Exception {
+    try (Connection c = db.connect();
+        java.sql.PreparedStatement select =
+            c.prepareStatement("SELECT msg_ids FROM outbox_batch WHERE id = ?")) {
+      select.setLong(1, rowId);
+      try (ResultSet rows = select.executeQuery()) {
+        assertThat(rows.next()).isTrue();
+        return OutboxRow.unpack(rows.getBytes(1));
+      }
     }
   }
 
