@@ -14,7 +14,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -77,17 +76,8 @@ class ConversationMemberIT {
   void migration_backfillsMembersOfExistingConversations_andQueuesRecentMessages(
       EmbeddedMariaDb mariaDb) throws Exception {
     TestDatabase db = TestDatabase.create(mariaDb, "transfer_backfill");
-    try (HikariDataSource pool = Databases.pool(db.url, db.user, db.password, 2, "test-backfill")) {
+    try (HikariDataSource pool = db.poolMigratedTo("1")) {
       // The schema as V1 left it, with conversations accepted back then.
-      Flyway.configure()
-          .dataSource(pool)
-          .locations(Databases.MIGRATIONS)
-          .table(Databases.HISTORY_TABLE)
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .target("1")
-          .load()
-          .migrate();
       long now = System.currentTimeMillis();
       db.execute(
           "INSERT INTO conversation_seq (conversation_id, last_seq) VALUES"

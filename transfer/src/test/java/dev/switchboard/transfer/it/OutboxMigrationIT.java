@@ -22,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -47,16 +46,7 @@ class OutboxMigrationIT {
   void unconfirmedMessagesOfV2_becomeRowsOfOne_andTheMarkedOnesStayPublished(
       EmbeddedMariaDb mariaDb) throws Exception {
     TestDatabase db = TestDatabase.create(mariaDb, "transfer_outbox_v3");
-    try (HikariDataSource pool = Databases.pool(db.url, db.user, db.password, 2, "test-v3")) {
-      Flyway.configure()
-          .dataSource(pool)
-          .locations(Databases.MIGRATIONS)
-          .table(Databases.HISTORY_TABLE)
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .target("2")
-          .load()
-          .migrate();
+    try (HikariDataSource pool = db.poolMigratedTo("2")) {
       long now = System.currentTimeMillis();
       // As V2 left them: marked published, unconfirmed (one claimed by a republisher), and
       // accepted before V2 (unknown).

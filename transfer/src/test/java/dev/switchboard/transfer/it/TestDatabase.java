@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 
 /** A fresh database per test class on the shared MariaDB, plus the helpers tests need on it. */
 final class TestDatabase {
@@ -26,6 +27,25 @@ final class TestDatabase {
   static TestDatabase create(EmbeddedMariaDb mariaDb, String prefix) {
     String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     return new TestDatabase(mariaDb.jdbcUrl(name), mariaDb.user(), mariaDb.password());
+  }
+
+  /**
+   * A pool on this database with transfer's migrations applied up to {@code version} only: the
+   * schema an older release left, to test the next migrations on. {@link Databases#migrate} brings
+   * it up to date.
+   */
+  HikariDataSource poolMigratedTo(String version) {
+    HikariDataSource pool = Databases.pool(url, user, password, 2, "test-" + UUID.randomUUID());
+    Flyway.configure()
+        .dataSource(pool)
+        .locations(Databases.MIGRATIONS)
+        .table(Databases.HISTORY_TABLE)
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .target(version)
+        .load()
+        .migrate();
+    return pool;
   }
 
   /** A pool on this database with transfer's migrations applied, as a TransferServer has. */
