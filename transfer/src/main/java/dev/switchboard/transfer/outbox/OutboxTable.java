@@ -35,8 +35,13 @@ public final class OutboxTable {
     this.dataSource = dataSource;
   }
 
-  /** A claimed outbox row: its id and the messages it names. */
-  public record Claimed(long id, List<Long> msgIds) {}
+  /**
+   * A claimed outbox row: its id and the messages it names.
+   *
+   * @param readable false if its msg_ids column is not a list of ids (then {@code msgIds} is
+   *     empty): nothing in it can be produced, and it must not be removed as if it were done
+   */
+  public record Claimed(long id, List<Long> msgIds, boolean readable) {}
 
   /**
    * Claims unpublished rows written at or before {@code sentBeforeMs} that nobody holds a claim on
@@ -55,7 +60,7 @@ public final class OutboxTable {
           select.setInt(3, limit);
           try (ResultSet rows = select.executeQuery()) {
             while (messages < limit && rows.next()) {
-              Claimed row = new Claimed(rows.getLong(1), OutboxRow.unpack(rows.getBytes(2)));
+              Claimed row = read(rows.getLong(1), rows.getBytes(2));
               claimed.add(row);
               messages += row.msgIds().size();
             }
@@ -75,14 +80,24 @@ public final class OutboxTable {
         // Rows selected beyond the limit were locked too; the commit releases them unclaimed.
         connection.commit();
         return claimed;
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException e) {
         connection.rollback();
         throw e;
       }
     } catch (SQLException e) {
       throw SqlErrors.translate("claiming outbox rows", e);
+    }
+  }
+
+  /**
+   * A damaged row is claimed like any other, so it neither stops the claims behind it (they come in
+   * sent_at_ms order) nor gets claimed on every pass.
+   */
+  private static Claimed read(long id, byte[] msgIds) {
+    try {
+      return new Claimed(id, OutboxRow.unpack(msgIds), true);
     } catch (IllegalArgumentException e) {
-      throw new StoreFailureException("reading outbox rows", e);
+      return new Claimed(id, List.of(), false);
     }
   }
 

@@ -373,39 +373,12 @@ public final class AcceptBatcher implements AutoCloseable {
     return accepted;
   }
 
-  /** The messages and the batch's one outbox row; returns that row. */
+  /** The messages and the batch's one outbox row (returned), and new conversations' members. */
   private static OutboxRow insert(Connection connection, List<ChatMsg> accepted)
       throws SQLException {
-    List<Long> ids = new ArrayList<>(accepted.size());
-    long outboxId = Long.MAX_VALUE;
-    // The republisher leaves a row alone until its newest message could still be in flight.
-    long newest = 0;
-    for (ChatMsg m : accepted) {
-      ids.add(m.getId());
-      outboxId = Math.min(outboxId, m.getId());
-      newest = Math.max(newest, m.getSentAtMs());
-    }
-    try (PreparedStatement messages = connection.prepareStatement(MessageStore.INSERT_MESSAGE);
-        PreparedStatement outbox = connection.prepareStatement(MessageStore.INSERT_OUTBOX_ROW)) {
-      for (ChatMsg m : accepted) {
-        messages.setLong(1, m.getId());
-        messages.setLong(2, m.getFromId());
-        messages.setString(3, m.getClientMsgId());
-        messages.setString(4, m.getConversationId());
-        messages.setLong(5, m.getSeq());
-        messages.setLong(6, m.getSentAtMs());
-        messages.setBytes(7, m.toByteArray());
-        messages.setLong(8, outboxId);
-        messages.addBatch();
-      }
-      messages.executeBatch();
-      outbox.setLong(1, outboxId);
-      outbox.setLong(2, newest);
-      outbox.setBytes(3, OutboxRow.pack(ids));
-      outbox.executeUpdate();
-    }
+    OutboxRow outbox = MessageStore.insertWithOutboxRow(connection, accepted);
     insertFirstMembers(connection, accepted);
-    return new OutboxRow(outboxId, accepted.size());
+    return outbox;
   }
 
   private static void insertFirstMembers(Connection connection, List<ChatMsg> accepted)

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -51,11 +52,11 @@ public final class MessageStore {
   // transaction can have changed it since.
   private static final String READ_SEQ =
       "SELECT last_seq FROM conversation_seq WHERE conversation_id = ? FOR UPDATE";
-  static final String INSERT_MESSAGE =
+  private static final String INSERT_MESSAGE =
       "INSERT INTO accepted_message"
           + " (msg_id, sender_id, client_msg_id, conversation_id, seq, sent_at_ms, msg, outbox_id)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-  static final String INSERT_OUTBOX_ROW =
+  private static final String INSERT_OUTBOX_ROW =
       "INSERT INTO outbox_batch (id, sent_at_ms, msg_ids) VALUES (?, ?, ?)";
 
   /** Joined on as {@code o}, for {@link #PUBLISHED}. */
@@ -129,13 +130,12 @@ public final class MessageStore {
       try {
         long seq = nextSeq(connection, msg.getConversationId());
         ChatMsg accepted = msg.toBuilder().setId(id).setSeq(seq).setSentAtMs(sentAtMs).build();
-        insert(connection, accepted);
-        insertOutboxRow(connection, accepted);
+        OutboxRow outbox = insertWithOutboxRow(connection, List.of(accepted));
         if (seq == 1) {
           insertMembers(connection, accepted);
         }
         connection.commit();
-        return Optional.of(Acceptance.fresh(accepted, new OutboxRow(accepted.getId(), 1)));
+        return Optional.of(Acceptance.fresh(accepted, outbox));
       } catch (SQLException e) {
         rollbackQuietly(connection);
         if (!SqlErrors.isDuplicateKey(e)) {
@@ -191,27 +191,41 @@ public final class MessageStore {
     }
   }
 
-  private static void insert(Connection connection, ChatMsg accepted) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_MESSAGE)) {
-      insert.setLong(1, accepted.getId());
-      insert.setLong(2, accepted.getFromId());
-      insert.setString(3, accepted.getClientMsgId());
-      insert.setString(4, accepted.getConversationId());
-      insert.setLong(5, accepted.getSeq());
-      insert.setLong(6, accepted.getSentAtMs());
-      insert.setBytes(7, accepted.toByteArray());
-      insert.setLong(8, accepted.getId()); // its own outbox row: the id of a row of one
-      insert.executeUpdate();
+  /**
+   * Inserts accepted messages and the one outbox row that names them all (both the one-by-one path
+   * and a sequencing batch write exactly this); returns that row.
+   */
+  static OutboxRow insertWithOutboxRow(Connection connection, List<ChatMsg> accepted)
+      throws SQLException {
+    List<Long> ids = new ArrayList<>(accepted.size());
+    long outboxId = Long.MAX_VALUE;
+    // The republisher leaves a row alone until its newest message could still be in flight.
+    long newest = 0;
+    for (ChatMsg m : accepted) {
+      ids.add(m.getId());
+      outboxId = Math.min(outboxId, m.getId());
+      newest = Math.max(newest, m.getSentAtMs());
     }
-  }
-
-  private static void insertOutboxRow(Connection connection, ChatMsg accepted) throws SQLException {
-    try (PreparedStatement insert = connection.prepareStatement(INSERT_OUTBOX_ROW)) {
-      insert.setLong(1, accepted.getId());
-      insert.setLong(2, accepted.getSentAtMs());
-      insert.setBytes(3, OutboxRow.pack(List.of(accepted.getId())));
-      insert.executeUpdate();
+    try (PreparedStatement messages = connection.prepareStatement(INSERT_MESSAGE);
+        PreparedStatement outbox = connection.prepareStatement(INSERT_OUTBOX_ROW)) {
+      for (ChatMsg m : accepted) {
+        messages.setLong(1, m.getId());
+        messages.setLong(2, m.getFromId());
+        messages.setString(3, m.getClientMsgId());
+        messages.setString(4, m.getConversationId());
+        messages.setLong(5, m.getSeq());
+        messages.setLong(6, m.getSentAtMs());
+        messages.setBytes(7, m.toByteArray());
+        messages.setLong(8, outboxId);
+        messages.addBatch();
+      }
+      messages.executeBatch();
+      outbox.setLong(1, outboxId);
+      outbox.setLong(2, newest);
+      outbox.setBytes(3, OutboxRow.pack(ids));
+      outbox.executeUpdate();
     }
+    return new OutboxRow(outboxId, accepted.size());
   }
 
   /** Both members; for a note to oneself the two rows are one, and IGNORE keeps it one. */

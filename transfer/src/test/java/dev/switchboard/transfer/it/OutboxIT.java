@@ -322,6 +322,36 @@ class OutboxIT {
     }
   }
 
+  /**
+   * A row whose msg_ids column is not a list of ids holds nobody else up and is left in place: its
+   * messages cannot be told, so they must not count as published.
+   */
+  @Test
+  void aDamagedRow_isLeftInPlace_andTheRowsBehindItAreRepublished(EmbeddedMariaDb mariaDb)
+      throws Exception {
+    TestDatabase db = TestDatabase.create(mariaDb, "transfer_outbox_damaged");
+    try (HikariDataSource pool = db.migratedPool()) {
+      long sentAt = System.currentTimeMillis() - 60_000;
+      db.execute(
+          "INSERT INTO outbox_batch (id, sent_at_ms, msg_ids) VALUES (1, ?, ?)",
+          sentAt - 1_000,
+          new byte[12]);
+      List<Long> ids = acceptUnpublished(pool, 2, sentAt);
+
+      MockProducer<byte[], byte[]> producer =
+          new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+      assertThat(republisher(pool, producer, 10).republishDue()).isEqualTo(2);
+      assertThat(producer.history())
+          .extracting(r -> MessageEvent.parseFrom(r.value()).getChat().getId())
+          .containsExactlyInAnyOrderElementsOf(ids);
+      assertThat(ids).allSatisfy(id -> assertThat(OutboxRows.published(db, id)).isTrue());
+      assertThat(db.count("SELECT COUNT(*) FROM outbox_batch WHERE id = 1")).isOne();
+      // Claimed like the others, so the next pass does not take it up again at once.
+      assertThat(db.count("SELECT claimed_until_ms FROM outbox_batch WHERE id = 1"))
+          .isGreaterThan(System.currentTimeMillis());
+    }
+  }
+
   /** Messages committed by the sequencer whose append never happened, as after a crash. */
   private static List<Long> acceptUnpublished(HikariDataSource pool, int count, long sentAtMs) {
     MessageStore store = new MessageStore(pool);
