@@ -1,7 +1,8 @@
 -- Offline: removes the route of one (user, device) only if it still belongs to the given session,
 -- so that the logout of an old connection never removes the newer login of the same device.
 -- KEYS[1] = routes hash of the user, KEYS[2] = online sorted set
--- ARGV[1] = user id, ARGV[2] = device id, ARGV[3] = session id, ARGV[4] = now (epoch ms)
+-- ARGV[1] = user id, ARGV[2] = device id, ARGV[3] = session id, ARGV[4] = now (epoch ms),
+-- ARGV[5] = route-change channel
 -- Returns {1 if the route was removed, 0 otherwise; the user's live routes afterwards}, the count
 -- taken atomically with the removal (0 after a removal: the user just went offline).
 
@@ -33,4 +34,5 @@ if not current or string.match(current, '^[^|]*|([^|]*)|') ~= ARGV[3] then
 end
 redis.call('HDEL', KEYS[1], ARGV[2])
 refresh(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[4]))
+redis.call('PUBLISH', ARGV[5], ARGV[1])
 return {1, redis.call('HLEN', KEYS[1])}

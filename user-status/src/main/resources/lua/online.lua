@@ -1,7 +1,7 @@
 -- Online: registers the session of one (user, device), replacing whatever that device had.
 -- KEYS[1] = routes hash of the user, KEYS[2] = online sorted set
 -- ARGV[1] = user id, ARGV[2] = device id, ARGV[3] = route value "<connector>|<session>|<expiresAtMs>",
--- ARGV[4] = now (epoch ms, from the service clock)
+-- ARGV[4] = now (epoch ms, from the service clock), ARGV[5] = route-change channel
 -- Returns {the device's previous route value or nil, the user's live routes afterwards}: counted
 -- here, atomically with the registration, so that of two devices logging in at once exactly one
 -- sees 1.
@@ -32,4 +32,6 @@ end
 local previous = redis.call('HGET', KEYS[1], ARGV[2])
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 refresh(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[4]))
+-- In the script, so that no route changes unannounced: route caches rely on it.
+redis.call('PUBLISH', ARGV[5], ARGV[1])
 return {previous, redis.call('HLEN', KEYS[1])}

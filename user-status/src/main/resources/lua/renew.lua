@@ -2,7 +2,9 @@
 -- one connector. A device whose route now belongs to another session (a newer login) is skipped.
 -- KEYS[1] = online sorted set, KEYS[1 + i] = routes hash of the user of session i
 -- ARGV[1] = now (epoch ms), ARGV[2] = new expiry (epoch ms), ARGV[3] = connector id,
--- then three values per session i: user id, device id, session id
+-- ARGV[4] = route-change channel, then three values per session i: user id, device id, session id
+-- Re-created routes (missing or expired) are published on the channel as comma-separated user
+-- ids; extended ones are not, since only their expiry moved.
 -- Returns the number of sessions renewed.
 
 -- Prunes the user's expired routes and aligns the key TTL and the online score with the latest
@@ -30,18 +32,27 @@ end
 local now = tonumber(ARGV[1])
 local renewed = 0
 local touched = {}
+local recreated = {}
 for i = 1, #KEYS - 1 do
   local key = KEYS[i + 1]
-  local base = 3 + (i - 1) * 3
+  local base = 4 + (i - 1) * 3
   local user, device, session = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3]
   local current = redis.call('HGET', key, device)
   if (not current) or string.match(current, '^[^|]*|([^|]*)|') == session then
     redis.call('HSET', key, device, ARGV[3] .. '|' .. session .. '|' .. ARGV[2])
     renewed = renewed + 1
     touched[key] = user
+    -- Readers already treat an expired route as gone, so its renewal brings it back too.
+    local expiry = current and tonumber(string.match(current, '|(%d+)$'))
+    if (not current) or expiry == nil or expiry <= now then
+      recreated[#recreated + 1] = user
+    end
   end
 end
 for key, user in pairs(touched) do
   refresh(key, KEYS[1], user, now)
+end
+if #recreated > 0 then
+  redis.call('PUBLISH', ARGV[4], table.concat(recreated, ','))
 end
 return renewed

@@ -51,6 +51,10 @@ import java.util.UUID;
  * @param outboxBatchSize IM_OUTBOX_BATCH_SIZE (default 200): messages claimed per republish batch
  *     (in whole outbox rows, one per sequencing batch, so at least one row however many it names)
  * @param routeLookupTimeout IM_ROUTE_LOOKUP_TIMEOUT (default 1s), deadline of GetRoutes
+ * @param routeCacheTtl IM_ROUTE_CACHE_TTL (default 30s): the longest a push reuses a user's routes
+ *     (never past a route's expiry); user-status announces every change, which drops them at once.
+ *     0 turns the cache off: every push asks user-status
+ * @param routeCacheSize IM_ROUTE_CACHE_SIZE (default 100000): users whose routes are kept
  * @param deliverTimeout IM_DELIVER_TIMEOUT (default 3s), deadline of Connector.Deliver
  * @param pushLanes IM_PUSH_LANES (default 8): pushes of one conversation run in one lane, in order
  * @param pushQueueCapacity IM_PUSH_QUEUE_CAPACITY (default 10000) per lane; beyond it pushes are
@@ -95,6 +99,8 @@ public record TransferConfig(
     Duration outboxRepublishInterval,
     int outboxBatchSize,
     Duration routeLookupTimeout,
+    Duration routeCacheTtl,
+    int routeCacheSize,
     Duration deliverTimeout,
     int pushLanes,
     int pushQueueCapacity,
@@ -164,6 +170,10 @@ public record TransferConfig(
     requirePositive("IM_OUTBOX_REPUBLISH_INTERVAL", outboxRepublishInterval);
     requireRange("IM_OUTBOX_BATCH_SIZE", outboxBatchSize, 1, 10_000);
     requirePositive("IM_ROUTE_LOOKUP_TIMEOUT", routeLookupTimeout);
+    if (routeCacheTtl == null || routeCacheTtl.isNegative()) {
+      throw new ConfigException("IM_ROUTE_CACHE_TTL must be 0 (off) or positive");
+    }
+    requireRange("IM_ROUTE_CACHE_SIZE", routeCacheSize, 1, 100_000_000);
     requirePositive("IM_DELIVER_TIMEOUT", deliverTimeout);
     requireRange("IM_PUSH_LANES", pushLanes, 1, 1_024);
     requireRange("IM_PUSH_QUEUE_CAPACITY", pushQueueCapacity, 1, 10_000_000);
@@ -207,6 +217,8 @@ public record TransferConfig(
         env.getDuration("IM_OUTBOX_REPUBLISH_INTERVAL", Duration.ofSeconds(2)),
         env.getInt("IM_OUTBOX_BATCH_SIZE", 200),
         env.getDuration("IM_ROUTE_LOOKUP_TIMEOUT", Duration.ofSeconds(1)),
+        env.getDuration("IM_ROUTE_CACHE_TTL", Duration.ofSeconds(30)),
+        env.getInt("IM_ROUTE_CACHE_SIZE", 100_000),
         env.getDuration("IM_DELIVER_TIMEOUT", Duration.ofSeconds(3)),
         env.getInt("IM_PUSH_LANES", 8),
         env.getInt("IM_PUSH_QUEUE_CAPACITY", 10_000),

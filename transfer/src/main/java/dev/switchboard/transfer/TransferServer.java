@@ -1,6 +1,7 @@
 package dev.switchboard.transfer;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchboard.common.concurrent.DaemonThreads;
 import dev.switchboard.common.discovery.Discovery;
 import dev.switchboard.common.discovery.Registration;
 import dev.switchboard.common.discovery.ServiceDirectory;
@@ -33,7 +34,10 @@ import dev.switchboard.transfer.relations.RelationChanges;
 import dev.switchboard.transfer.relations.RelationTables;
 import dev.switchboard.transfer.route.ConnectorPusher;
 import dev.switchboard.transfer.route.PushDispatcher;
+import dev.switchboard.transfer.route.RouteCache;
 import dev.switchboard.transfer.route.RouteLookup;
+import dev.switchboard.transfer.route.RouteSource;
+import dev.switchboard.transfer.route.RouteWatch;
 import dev.switchboard.transfer.sequence.AcceptBatcher;
 import dev.switchboard.transfer.sequence.MessageStore;
 import dev.switchboard.transfer.users.UserDirectory;
@@ -45,6 +49,8 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
@@ -67,6 +73,7 @@ public final class TransferServer implements AutoCloseable {
 
   private static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration PUSH_DRAIN_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration ROUTE_WATCH_RETRY = Duration.ofSeconds(1);
   private static final Duration HANDLER_STOP_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration OUTBOX_CLOSE_TIMEOUT = Duration.ofSeconds(2);
@@ -213,9 +220,28 @@ public final class TransferServer implements AutoCloseable {
         () -> republisher.close(Duration.ZERO));
 
     RouteLookup routeLookup = new RouteLookup(userStatus, channels, config.routeLookupTimeout());
+    RouteSource pushRoutes = routeLookup;
+    if (!config.routeCacheTtl().isZero()) {
+      RouteCache routeCache =
+          new RouteCache(routeLookup, clock, config.routeCacheTtl(), config.routeCacheSize());
+      metrics.monitorRoutes(routeCache);
+      ScheduledExecutorService watchRetries =
+          Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("transfer-route-watch"));
+      RouteWatch routeWatch =
+          new RouteWatch(userStatus, channels, routeCache, watchRetries, ROUTE_WATCH_RETRY);
+      routeWatch.start();
+      teardown.onClose(
+          "route watch",
+          () -> {
+            routeWatch.close();
+            watchRetries.shutdownNow();
+          },
+          () -> watchRetries.shutdownNow());
+      pushRoutes = routeCache;
+    }
     PushDispatcher push =
         new PushDispatcher(
-            routeLookup,
+            pushRoutes,
             new ConnectorPusher(connectors, channels, config.deliverTimeout(), metrics),
             metrics,
             config.pushLanes(),

@@ -8,12 +8,14 @@ import dev.switchboard.common.discovery.ServiceNames;
 import dev.switchboard.common.discovery.ZooKeeperClients;
 import dev.switchboard.common.metrics.MeterRegistries;
 import dev.switchboard.common.metrics.MetricsEndpoint;
+import dev.switchboard.userstatus.grpc.RouteWatchers;
 import dev.switchboard.userstatus.grpc.RpcMetricsInterceptor;
 import dev.switchboard.userstatus.grpc.UserStatusGrpcService;
 import dev.switchboard.userstatus.store.RedisClientFactory;
 import dev.switchboard.userstatus.store.RedisExecutor;
 import dev.switchboard.userstatus.store.RedisKeys;
 import dev.switchboard.userstatus.store.RevokedTokenStore;
+import dev.switchboard.userstatus.store.RouteChangeFeed;
 import dev.switchboard.userstatus.store.RouteStore;
 import dev.switchboard.userstatus.store.StoreException;
 import dev.switchboard.userstatus.tokens.TokenRevocations;
@@ -50,6 +52,11 @@ public final class UserStatusServer implements AutoCloseable {
 
   private static final Duration ZK_CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
+  /** The route-change subscription is pinged this often, and retried this long after a failure. */
+  private static final Duration FEED_PING = Duration.ofSeconds(1);
+
+  private static final Duration FEED_RETRY = Duration.ofSeconds(1);
+
   private final UserStatusConfig config;
   private final Clock clock;
   private final AtomicLong onlineUsers = new AtomicLong();
@@ -57,6 +64,8 @@ public final class UserStatusServer implements AutoCloseable {
   private PrometheusMeterRegistry registry;
   private RedisClient redisClient;
   private RouteStore routes;
+  private RouteWatchers watchers;
+  private RouteChangeFeed feed;
   private Server grpcServer;
   private ExecutorService handlers;
   private ScheduledExecutorService cleanup;
@@ -97,7 +106,17 @@ public final class UserStatusServer implements AutoCloseable {
       TokenRevocations revocations =
           new TokenRevocations(new RevokedTokenStore(redis, keys), clock);
 
-      UserStatusGrpcService service = new UserStatusGrpcService(routes, revocations, registry);
+      watchers = new RouteWatchers(registry);
+      feed =
+          new RouteChangeFeed(
+              () -> RedisClientFactory.subscriber(config.redisUrl(), config.redisTimeout()),
+              keys.routeChanges(),
+              FEED_PING,
+              FEED_RETRY,
+              watchers);
+      feed.start();
+      UserStatusGrpcService service =
+          new UserStatusGrpcService(routes, revocations, watchers, registry);
       // Every handler blocks on one pooled Redis connection, so there are exactly as many handler
       // threads as connections: a burst (the login storm after a connector died) queues here
       // instead of parking thousands of gRPC's default threads on the pool until its wait runs out
@@ -224,6 +243,11 @@ public final class UserStatusServer implements AutoCloseable {
     }
     closed = true;
     closeQuietly("ZooKeeper registration", registration);
+    // Watch streams never end by themselves: without this the drain below would wait them out.
+    closeQuietly("route-change feed", feed);
+    if (watchers != null) {
+      watchers.closeAll();
+    }
     if (grpcServer != null) {
       grpcServer.shutdown();
       try {

@@ -2,12 +2,14 @@ package dev.switchboard.userstatus;
 
 import dev.switchboard.proto.internal.SessionRoute;
 import dev.switchboard.proto.internal.UserStatusGrpc;
+import dev.switchboard.userstatus.grpc.RouteWatchers;
 import dev.switchboard.userstatus.grpc.RpcMetricsInterceptor;
 import dev.switchboard.userstatus.grpc.UserStatusGrpcService;
 import dev.switchboard.userstatus.store.RedisClientFactory;
 import dev.switchboard.userstatus.store.RedisExecutor;
 import dev.switchboard.userstatus.store.RedisKeys;
 import dev.switchboard.userstatus.store.RevokedTokenStore;
+import dev.switchboard.userstatus.store.RouteChangeFeed;
 import dev.switchboard.userstatus.store.RouteStore;
 import dev.switchboard.userstatus.tokens.TokenRevocations;
 import io.grpc.ManagedChannel;
@@ -34,6 +36,7 @@ public final class InProcessUserStatus implements AutoCloseable {
   private final RedisKeys keys;
   private final RouteStore routes;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final RouteChangeFeed feed;
   private final Server server;
   private final ManagedChannel channel;
 
@@ -46,7 +49,17 @@ public final class InProcessUserStatus implements AutoCloseable {
     this.routes = new RouteStore(executor, keys, clock, ttl);
     TokenRevocations revocations =
         new TokenRevocations(new RevokedTokenStore(executor, keys), clock);
-    UserStatusGrpcService service = new UserStatusGrpcService(routes, revocations, registry);
+    RouteWatchers watchers = new RouteWatchers(registry);
+    this.feed =
+        new RouteChangeFeed(
+            () -> RedisClientFactory.subscriber(redisUrl, redisTimeout),
+            keys.routeChanges(),
+            Duration.ofMillis(200),
+            Duration.ofMillis(200),
+            watchers);
+    feed.start();
+    UserStatusGrpcService service =
+        new UserStatusGrpcService(routes, revocations, watchers, registry);
     String name = InProcessServerBuilder.generateName();
     this.server =
         InProcessServerBuilder.forName(name)
@@ -73,6 +86,11 @@ public final class InProcessUserStatus implements AutoCloseable {
   /** A stub with a fresh deadline: every call has one. */
   public UserStatusGrpc.UserStatusBlockingStub stub() {
     return UserStatusGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** An async stub, for the streaming call. */
+  public UserStatusGrpc.UserStatusStub asyncStub() {
+    return UserStatusGrpc.newStub(channel);
   }
 
   /** Direct Redis access, to look at or damage what the service stored. */
@@ -106,6 +124,7 @@ public final class InProcessUserStatus implements AutoCloseable {
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    feed.close();
     redis.close();
   }
 }

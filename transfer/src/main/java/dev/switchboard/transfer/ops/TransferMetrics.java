@@ -2,6 +2,7 @@ package dev.switchboard.transfer.ops;
 
 import dev.switchboard.proto.ErrorCode;
 import dev.switchboard.transfer.relations.RelationCache;
+import dev.switchboard.transfer.route.RouteCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -162,6 +163,22 @@ public final class TransferMetrics {
         .description("Pairs dropped from the relation cache by InvalidateRelations")
         .register(registry);
     CaffeineCacheMetrics.monitor(registry, relations.cache(), "relations");
+  }
+
+  public void monitorRoutes(RouteCache routes) {
+    FunctionCounter.builder("transfer.routes.cache.hits", routes, RouteCache::hits)
+        .description("Users whose routes a push took from the route cache")
+        .register(registry);
+    FunctionCounter.builder("transfer.routes.cache.misses", routes, RouteCache::misses)
+        .description("Users whose routes a push had to ask user-status for")
+        .register(registry);
+    FunctionCounter.builder(
+            "transfer.routes.cache.invalidations", routes, RouteCache::invalidations)
+        .description("Users dropped from the route cache because user-status announced a change")
+        .register(registry);
+    Gauge.builder("transfer.routes.cache.live", routes, r -> r.isLive() ? 1 : 0)
+        .description("1 while the route-change stream from user-status is open (cache in use)")
+        .register(registry);
   }
 
   public void abandoned() {

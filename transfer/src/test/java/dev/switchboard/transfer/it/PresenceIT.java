@@ -14,9 +14,7 @@ import dev.switchboard.devkit.EmbeddedZooKeeper;
 import dev.switchboard.devkit.junit.InfraExtension;
 import dev.switchboard.proto.Notice;
 import dev.switchboard.proto.NoticeType;
-import dev.switchboard.proto.internal.ConnectorGrpc;
 import dev.switchboard.proto.internal.DeliverRequest;
-import dev.switchboard.proto.internal.DeliverResponse;
 import dev.switchboard.proto.internal.Delivery;
 import dev.switchboard.proto.internal.InvalidateRelationsRequest;
 import dev.switchboard.proto.internal.OfflineRequest;
@@ -33,7 +31,6 @@ import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.UUID;
@@ -91,7 +88,7 @@ class PresenceIT {
     connector =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .directExecutor()
-            .addService(new RecordingConnector())
+            .addService(new RecordingConnector(delivered))
             .build()
             .start();
     zk = ZooKeeperClients.connect(zooKeeper.connectString(), java.time.Duration.ofSeconds(10));
@@ -248,16 +245,5 @@ class PresenceIT {
         .isInstanceOfSatisfying(
             StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
-  }
-
-  /** Stands where a connector would be: records each Deliver and answers it. */
-  private final class RecordingConnector extends ConnectorGrpc.ConnectorImplBase {
-    @Override
-    public void deliver(DeliverRequest request, StreamObserver<DeliverResponse> response) {
-      delivered.add(request);
-      response.onNext(
-          DeliverResponse.newBuilder().setDeliveredSessions(request.getDeliveriesCount()).build());
-      response.onCompleted();
-    }
   }
 }

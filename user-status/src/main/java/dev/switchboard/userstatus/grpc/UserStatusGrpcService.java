@@ -16,7 +16,9 @@ import dev.switchboard.proto.internal.RenewRequest;
 import dev.switchboard.proto.internal.RenewResponse;
 import dev.switchboard.proto.internal.RevokeTokenRequest;
 import dev.switchboard.proto.internal.RevokeTokenResponse;
+import dev.switchboard.proto.internal.RouteChanges;
 import dev.switchboard.proto.internal.UserStatusGrpc;
+import dev.switchboard.proto.internal.WatchRoutesRequest;
 import dev.switchboard.userstatus.store.OfflineResult;
 import dev.switchboard.userstatus.store.OnlineCursor;
 import dev.switchboard.userstatus.store.OnlinePage;
@@ -24,6 +26,7 @@ import dev.switchboard.userstatus.store.OnlineResult;
 import dev.switchboard.userstatus.store.Route;
 import dev.switchboard.userstatus.store.RouteStore;
 import dev.switchboard.userstatus.tokens.TokenRevocations;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +47,7 @@ public final class UserStatusGrpcService extends UserStatusGrpc.UserStatusImplBa
 
   private final RouteStore routes;
   private final TokenRevocations revocations;
+  private final RouteWatchers watchers;
   private final RequestValidator validator = new RequestValidator();
   private final Counter sessionsOnline;
   private final Counter sessionsReplaced;
@@ -52,9 +56,13 @@ public final class UserStatusGrpcService extends UserStatusGrpc.UserStatusImplBa
   private final Counter tokensRevoked;
 
   public UserStatusGrpcService(
-      RouteStore routes, TokenRevocations revocations, MeterRegistry registry) {
+      RouteStore routes,
+      TokenRevocations revocations,
+      RouteWatchers watchers,
+      MeterRegistry registry) {
     this.routes = Objects.requireNonNull(routes, "routes");
     this.revocations = Objects.requireNonNull(revocations, "revocations");
+    this.watchers = Objects.requireNonNull(watchers, "watchers");
     this.sessionsOnline = sessions(registry, "online", "sessions registered");
     this.sessionsReplaced = sessions(registry, "replaced", "registrations replacing a session");
     this.sessionsOffline = sessions(registry, "offline", "sessions removed");
@@ -201,6 +209,11 @@ public final class UserStatusGrpcService extends UserStatusGrpc.UserStatusImplBa
               .setRevoked(revocations.isRevoked(tokenId))
               .build();
         });
+  }
+
+  @Override
+  public void watchRoutes(WatchRoutesRequest request, StreamObserver<RouteChanges> response) {
+    watchers.watch((ServerCallStreamObserver<RouteChanges>) response);
   }
 
   /** Runs one unary call: a value, or exactly one error status, never an empty answer. */

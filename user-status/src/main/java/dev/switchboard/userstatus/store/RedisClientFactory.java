@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
 /** Builds the pooled Jedis 7 client ({@link RedisClient}, the successor of JedisPooled). */
@@ -36,6 +37,21 @@ public final class RedisClientFactory {
         .poolConfig(pool)
         .fromURI(url)
         .build();
+  }
+
+  /**
+   * A connection of its own for a pub/sub subscription, which holds it for as long as it runs (a
+   * pooled one would be taken from the handlers for good).
+   */
+  public static Jedis subscriber(String url, Duration timeout) {
+    int timeoutMs = Math.toIntExact(timeout.toMillis());
+    return new Jedis(
+        URI.create(url),
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(timeoutMs)
+            .socketTimeoutMillis(timeoutMs)
+            .clientName("user-status-route-feed")
+            .build());
   }
 
   /** {@code host:port} of the URL, for messages: never the credentials. */

@@ -18,6 +18,8 @@ import java.util.Objects;
  *       (epoch ms). {@code ZCOUNT (now +inf} is the online count, {@code ZRANGEBYSCORE} pages the
  *       online list, and a periodic {@code ZREMRANGEBYSCORE -inf now} drops users whose routes all
  *       expired without an Offline.
+ *   <li>{@code im:route-changes} — pub/sub channel, not a key: the route scripts publish the ids of
+ *       the users whose routes they changed (comma-separated), atomically with the change.
  *   <li>{@code im:revoked:<tokenId>} — string {@code "1"} with PX = time left until the token would
  *       have expired anyway; EXISTS answers "is this token revoked".
  * </ul>
@@ -48,6 +50,11 @@ public final class RedisKeys {
   /** Sorted set of online users scored by their latest route expiry. */
   public String online() {
     return prefix + "online";
+  }
+
+  /** Pub/sub channel of route changes (user ids, comma-separated). */
+  public String routeChanges() {
+    return prefix + "route-changes";
   }
 
   /** Marker of a revoked token id. */

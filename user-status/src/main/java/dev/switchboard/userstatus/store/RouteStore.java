@@ -81,7 +81,8 @@ public final class RouteStore {
                     session.deviceId(),
                     RouteValue.encode(
                         current.connectorId(), current.sessionId(), current.expiresAtMs()),
-                    Long.toString(now)));
+                    Long.toString(now),
+                    keys.routeChanges()));
     Optional<Route> before =
         RouteValue.decode(session.userId(), session.deviceId(), (String) reply.get(0));
     boolean replaced = before.isPresent() && !before.get().sessionId().equals(session.sessionId());
@@ -99,7 +100,12 @@ public final class RouteStore {
             offlineScript.run(
                 redis,
                 List.of(keys.routes(userId), keys.online()),
-                List.of(Long.toString(userId), deviceId, sessionId, Long.toString(clock.millis())));
+                List.of(
+                    Long.toString(userId),
+                    deviceId,
+                    sessionId,
+                    Long.toString(clock.millis()),
+                    keys.routeChanges()));
     return new OfflineResult(Long.valueOf(1).equals(reply.get(0)), count(reply.get(1)));
   }
 
@@ -126,11 +132,12 @@ public final class RouteStore {
       List<Route> chunk =
           sessions.subList(from, Math.min(sessions.size(), from + SESSIONS_PER_SCRIPT));
       List<String> scriptKeys = new ArrayList<>(chunk.size() + 1);
-      List<String> args = new ArrayList<>(chunk.size() * 3 + 3);
+      List<String> args = new ArrayList<>(chunk.size() * 3 + 4);
       scriptKeys.add(keys.online());
       args.add(Long.toString(now));
       args.add(expiresAt);
       args.add(connectorId);
+      args.add(keys.routeChanges());
       for (Route session : chunk) {
         scriptKeys.add(keys.routes(session.userId()));
         args.add(Long.toString(session.userId()));
