@@ -1,5 +1,6 @@
 package dev.switchboard.offlinestore.ingest;
 
+import dev.switchboard.common.jdbc.BlobParameter;
 import dev.switchboard.proto.AckMsg;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.proto.ConversationType;
@@ -148,7 +149,7 @@ public final class BatchWriter {
         insert.setInt(6, msg.getConversationTypeValue());
         insert.setInt(7, msg.getContentTypeValue());
         insert.setLong(8, msg.getSentAtMs());
-        insert.setBytes(9, msg.toByteArray());
+        BlobParameter.set(insert, 9, msg.toByteArray());
         insert.addBatch();
       }
       insert.executeBatch();
@@ -382,7 +383,7 @@ public final class BatchWriter {
           insert.setLong(7, ack.getFromId());
           insert.setLong(8, ack.getSeq());
           insert.setLong(9, ack.getSentAtMs());
-          insert.setBytes(10, ack.toByteArray());
+          BlobParameter.set(insert, 10, ack.toByteArray());
           insert.addBatch();
         }
       }

@@ -1,6 +1,7 @@
 package dev.switchboard.transfer.sequence;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.switchboard.common.jdbc.BlobParameter;
 import dev.switchboard.proto.ChatMsg;
 import dev.switchboard.transfer.db.SqlErrors;
 import dev.switchboard.transfer.db.StoreFailureException;
@@ -215,14 +216,14 @@ public final class MessageStore {
         messages.setString(4, m.getConversationId());
         messages.setLong(5, m.getSeq());
         messages.setLong(6, m.getSentAtMs());
-        messages.setBytes(7, m.toByteArray());
+        BlobParameter.set(messages, 7, m.toByteArray());
         messages.setLong(8, outboxId);
         messages.addBatch();
       }
       messages.executeBatch();
       outbox.setLong(1, outboxId);
       outbox.setLong(2, newest);
-      outbox.setBytes(3, OutboxRow.pack(ids));
+      BlobParameter.set(outbox, 3, OutboxRow.pack(ids));
       outbox.executeUpdate();
     }
     return new OutboxRow(outboxId, accepted.size());
