@@ -29,7 +29,13 @@ local function refresh(key, online, user, now)
 end
 
 local current = redis.call('HGET', KEYS[1], ARGV[2])
-if not current or string.match(current, '^[^|]*|([^|]*)|') ~= ARGV[3] then
+if not current then
+  -- Nothing to remove here (Redis lost it: a restart, FLUSHALL), but a route cache may still hold
+  -- the route it had, so the logout is announced anyway.
+  redis.call('PUBLISH', ARGV[5], ARGV[1])
+  return {0, redis.call('HLEN', KEYS[1])}
+end
+if string.match(current, '^[^|]*|([^|]*)|') ~= ARGV[3] then
   return {0, redis.call('HLEN', KEYS[1])}
 end
 redis.call('HDEL', KEYS[1], ARGV[2])

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,30 +60,43 @@ class RouteWatchIT {
     Watch watch = Watch.open(userStatus);
     long alice = ids.userId();
     long bob = ids.userId();
+    long carol = ids.userId();
     SessionRoute phone = session(alice, "phone", "conn-a", ids.sessionId());
+    SessionRoute laptop = session(bob, "laptop", "conn-b", ids.sessionId());
 
     online(phone);
     assertThat(watch.next()).containsExactly(alice);
 
     // Extending a live route moves only its expiry: the next change is Bob's, not Alice's.
     renew("conn-a", phone);
-    online(session(bob, "laptop", "conn-b", ids.sessionId()));
+    online(laptop);
     assertThat(watch.next()).containsExactly(bob);
 
-    // An Offline of a session that no longer owns the device changes nothing.
-    userStatus
-        .stub()
-        .offline(
-            OfflineRequest.newBuilder()
-                .setSession(session(alice, "phone", "conn-a", ids.sessionId()))
-                .build());
-    userStatus.stub().offline(OfflineRequest.newBuilder().setSession(phone).build());
+    // An Offline of a session that no longer owns the device changes nothing: the next change
+    // announced is Carol's login.
+    offline(session(alice, "phone", "conn-a", ids.sessionId()));
+    online(session(carol, "tablet", "conn-a", ids.sessionId()));
+    assertThat(watch.next()).containsExactly(carol);
+    offline(phone);
     assertThat(watch.next()).containsExactly(alice);
 
-    // Renew re-creates what Redis lost, which is a change again.
+    // Renew re-creates what Redis lost, which is a change again; so is the logout of a route
+    // Redis lost, which a cache may still hold.
     userStatus.redis().del(userStatus.keys().routes(bob));
-    renew("conn-b", session(bob, "laptop", "conn-b", "any"));
+    renew("conn-b", laptop);
     assertThat(watch.next()).containsExactly(bob);
+    userStatus.redis().del(userStatus.keys().routes(bob));
+    offline(laptop);
+    assertThat(watch.next()).containsExactly(bob);
+    watch.cancel();
+  }
+
+  @Test
+  void aLiveStream_carriesAnEmptyMessageEveryPing_soThatSilenceMeansDead() throws Exception {
+    Watch watch = Watch.open(userStatus);
+
+    // The service pings Redis every 200 ms here.
+    await().atMost(Duration.ofSeconds(5)).until(() -> watch.heartbeats.get() >= 3);
     watch.cancel();
   }
 
@@ -139,6 +153,10 @@ class RouteWatchIT {
     userStatus.stub().online(OnlineRequest.newBuilder().setSession(session).build());
   }
 
+  private void offline(SessionRoute session) {
+    userStatus.stub().offline(OfflineRequest.newBuilder().setSession(session).build());
+  }
+
   private void renew(String connectorId, SessionRoute... sessions) {
     userStatus
         .stub()
@@ -153,6 +171,7 @@ class RouteWatchIT {
   private static final class Watch implements StreamObserver<RouteChanges> {
     private final BlockingQueue<RouteChanges> messages = new LinkedBlockingQueue<>();
     private final AtomicReference<Status> failure = new AtomicReference<>();
+    private final AtomicInteger heartbeats = new AtomicInteger();
     private final Context.CancellableContext context = Context.current().withCancellation();
 
     /**
@@ -181,11 +200,16 @@ class RouteWatchIT {
       return watch;
     }
 
-    /** The user ids of the next message. */
+    /** The user ids of the next change (heartbeats skipped). */
     List<Long> next() throws InterruptedException {
-      RouteChanges message = messages.poll(5, TimeUnit.SECONDS);
-      assertThat(message).as("a route change within 5 s").isNotNull();
-      return message.getUserIdsList();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (System.nanoTime() < deadline) {
+        RouteChanges message = messages.poll(50, TimeUnit.MILLISECONDS);
+        if (message != null && message.getUserIdsCount() > 0) {
+          return message.getUserIdsList();
+        }
+      }
+      throw new AssertionError("no route change within 5 s");
     }
 
     Status failure() {
@@ -198,6 +222,9 @@ class RouteWatchIT {
 
     @Override
     public void onNext(RouteChanges value) {
+      if (value.getUserIdsCount() == 0) {
+        heartbeats.incrementAndGet();
+      }
       messages.add(value);
     }
 

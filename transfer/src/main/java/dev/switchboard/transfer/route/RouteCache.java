@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -21,20 +23,28 @@ import java.util.concurrent.atomic.LongAdder;
  * passing unannounced.
  *
  * <p>A lookup racing with an announcement must not store what it read before the change. So an
- * announcement leaves a tombstone stamped with a counter, and a lookup stores its answer only if no
- * tombstone newer than its start is in the way (both under the map's per-key lock). An entry lives
- * at most {@code ttl}, and never past the earliest expiry of its routes, which is when user-status
- * stops returning a route whose connector stopped renewing it: expiry is the one change that is not
- * announced.
+ * announcement leaves a tombstone stamped with a counter, every answer carries the stamp its lookup
+ * started at, and a lookup stores its answer only over an entry no newer than its start (both under
+ * the map's per-key lock): neither a tombstone nor the answer of a lookup that began after the
+ * change is overwritten by one that began before it. Where the key holds nothing (its tombstone may
+ * have been evicted), the answer is stored only if nothing at all was announced since the lookup
+ * began. An entry lives at most {@code ttl}, and never past the earliest expiry of its routes,
+ * which is when user-status stops returning a route whose connector stopped renewing it: expiry is
+ * the one change that is not announced.
  *
  * <p>A stale entry can send a push to a connector that no longer holds the session, or miss a
  * device for a moment: the message is stored either way and reaches the device in its next sync.
  */
 public final class RouteCache implements RouteSource {
 
-  private sealed interface Entry permits Routes, Tombstone {}
+  private sealed interface Entry permits Routes, Tombstone {
+    /** The stamp the entry's information dates from. */
+    long stamp();
+  }
 
-  private record Routes(List<SessionRoute> routes, long validUntilMs) implements Entry {}
+  /** What a lookup that started at {@code stamp} read. */
+  private record Routes(List<SessionRoute> routes, long validUntilMs, long stamp)
+      implements Entry {}
 
   private record Tombstone(long stamp) implements Entry {}
 
@@ -71,13 +81,14 @@ public final class RouteCache implements RouteSource {
   public List<SessionRoute> routes(Collection<Long> userIds) throws RouteLookupException {
     long since = liveSince;
     if (since == DOWN) {
+      misses.add(userIds.size());
       return source.routes(userIds);
     }
     long now = clock.millis();
     Map<Long, List<SessionRoute>> known = new HashMap<>();
-    List<Long> missing = new ArrayList<>();
+    Set<Long> missing = new LinkedHashSet<>();
     for (Long userId : userIds) {
-      if (known.containsKey(userId)) {
+      if (known.containsKey(userId) || missing.contains(userId)) {
         continue;
       }
       if (entries.getIfPresent(userId) instanceof Routes cached && cached.validUntilMs() > now) {
@@ -104,7 +115,7 @@ public final class RouteCache implements RouteSource {
     return routes;
   }
 
-  private static Map<Long, List<SessionRoute>> byUser(List<Long> userIds, List<SessionRoute> all) {
+  private static Map<Long, List<SessionRoute>> byUser(Set<Long> userIds, List<SessionRoute> all) {
     Map<Long, List<SessionRoute>> byUser = new HashMap<>();
     for (Long userId : userIds) {
       byUser.put(userId, new ArrayList<>(1));
@@ -123,24 +134,25 @@ public final class RouteCache implements RouteSource {
     for (SessionRoute route : routes) {
       validUntil = Math.min(validUntil, route.getExpiresAtMs());
     }
-    Routes fresh = new Routes(List.copyOf(routes), validUntil);
+    Routes fresh = new Routes(List.copyOf(routes), validUntil, start);
     entries
         .asMap()
         .compute(
             userId,
             (id, current) -> {
-              boolean overtaken = current instanceof Tombstone t && t.stamp() > start;
+              boolean overtaken = current == null ? stamps.get() != start : current.stamp() > start;
               return overtaken || liveSince != since ? current : fresh;
             });
   }
 
   /** The routes of these users changed: drop what is known of them. */
   public void invalidate(Collection<Long> userIds) {
-    invalidations.add(userIds.size());
     for (Long userId : userIds) {
       Tombstone tombstone = new Tombstone(stamps.incrementAndGet());
       entries.asMap().compute(userId, (id, current) -> tombstone);
     }
+    // Counted after the tombstones are in, so that whoever waits on the count sees their effect.
+    invalidations.add(userIds.size());
   }
 
   /** The feed is live: every change from now on will be announced. */

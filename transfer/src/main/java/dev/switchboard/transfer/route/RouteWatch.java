@@ -27,13 +27,15 @@ import org.slf4j.LoggerFactory;
 public final class RouteWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouteWatch.class);
 
+  static final Duration SILENCE = Duration.ofSeconds(5);
+
   private final ServiceDirectory userStatus;
   private final GrpcChannels channels;
   private final RouteCache cache;
   private final ScheduledExecutorService scheduler;
   private final Duration retry;
   private final RateLimitedLog failures = new RateLimitedLog(log, 30_000);
-  private Context.CancellableContext current;
+  private Stream current;
   private boolean closed;
 
   public RouteWatch(
@@ -50,7 +52,20 @@ public final class RouteWatch implements AutoCloseable {
   }
 
   public synchronized void start() {
+    scheduler.scheduleWithFixedDelay(this::checkSilence, 1, 1, TimeUnit.SECONDS);
     subscribe();
+  }
+
+  private synchronized void checkSilence() {
+    Stream stream = current;
+    if (stream == null || !stream.live) {
+      return;
+    }
+    long silentMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stream.heardAtNanos);
+    if (silentMs > SILENCE.toMillis()) {
+      stream.context.cancel(null);
+      ended(stream, Status.UNAVAILABLE.withDescription("silent for " + silentMs + " ms"));
+    }
   }
 
   private synchronized void subscribe() {
@@ -64,8 +79,8 @@ public final class RouteWatch implements AutoCloseable {
       return;
     }
     Context.CancellableContext context = Context.current().withCancellation();
-    current = context;
     Stream stream = new Stream(endpoint.get(), context);
+    current = stream;
     context.run(
         () ->
             UserStatusGrpc.newStub(channels.forEndpoint(endpoint.get()))
@@ -81,7 +96,7 @@ public final class RouteWatch implements AutoCloseable {
   }
 
   private synchronized void ended(Stream stream, Status status) {
-    if (current != stream.context) {
+    if (current != stream) {
       return;
     }
     cache.down();
@@ -100,7 +115,7 @@ public final class RouteWatch implements AutoCloseable {
     closed = true;
     cache.down();
     if (current != null) {
-      current.cancel(null);
+      current.context.cancel(null);
       current = null;
     }
   }
@@ -108,7 +123,8 @@ public final class RouteWatch implements AutoCloseable {
   private final class Stream implements StreamObserver<RouteChanges> {
     final ServiceEndpoint endpoint;
     final Context.CancellableContext context;
-    private boolean live;
+    volatile boolean live;
+    volatile long heardAtNanos = System.nanoTime();
 
     Stream(ServiceEndpoint endpoint, Context.CancellableContext context) {
       this.endpoint = endpoint;
@@ -117,12 +133,13 @@ public final class RouteWatch implements AutoCloseable {
 
     @Override
     public void onNext(RouteChanges changes) {
+      heardAtNanos = System.nanoTime();
       if (!live) {
-        live = true;
         synchronized (RouteWatch.this) {
-          if (current != context) {
+          if (current != this) {
             return;
           }
+          live = true;
           cache.live();
         }
         log.info("route changes followed on user-status {}; routes are cached", endpoint.id());

@@ -81,6 +81,31 @@ class RouteCacheTest {
   }
 
   @Test
+  void aLookupThatReadBeforeAChange_doesNotOverwriteALookupThatReadAfterIt() throws Exception {
+    cache.live();
+    source.set(1, route(1, "conn-a", NOW + 60_000));
+    // While the first lookup is on the wire: the change is announced, and a second push's lookup
+    // reads the new route and stores it over the tombstone.
+    source.duringNextLookup =
+        () -> {
+          source.set(1, route(1, "conn-b", NOW + 60_000));
+          cache.invalidate(List.of(1L));
+          try {
+            cache.routes(List.of(1L));
+          } catch (RouteLookupException e) {
+            throw new AssertionError(e);
+          }
+        };
+
+    cache.routes(List.of(1L));
+
+    assertThat(cache.routes(List.of(1L)))
+        .extracting(SessionRoute::getConnectorId)
+        .containsExactly("conn-b");
+    assertThat(source.asked).hasSize(2);
+  }
+
+  @Test
   void aLookupRunningWhileTheFeedWentDownAndCameBack_isNotKept() throws Exception {
     cache.live();
     source.set(1, route(1, "conn-a", NOW + 60_000));

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The open WatchRoutes streams of this instance, fed by the {@link RouteChangeFeed}. A stream opens
  * only while the feed is live and fails UNAVAILABLE the moment the feed may have missed a change,
- * so a watcher never caches across a gap it was not told about.
+ * so a watcher never caches across a gap it was not told about. While the feed is healthy every
+ * stream also gets an empty message per feed ping, so that a watcher can take a silent stream (a
+ * partitioned or frozen instance) for dead.
  *
  * <p>A watcher that reads slower than changes come is not buffered without bound: once {@value
  * #MAX_UNREAD} messages wait in its stream, it is failed RESOURCE_EXHAUSTED (and resubscribes,
@@ -32,6 +34,7 @@ public final class RouteWatchers implements RouteChangeFeed.Listener {
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private final Counter changes;
   private boolean live;
+  private boolean closed;
 
   public RouteWatchers(MeterRegistry registry) {
     Gauge.builder("userstatus.route.watchers", watchers, List::size)
@@ -60,13 +63,27 @@ public final class RouteWatchers implements RouteChangeFeed.Listener {
 
   @Override
   public synchronized void live() {
-    live = true;
+    live = !closed;
+  }
+
+  /**
+   * Sends the empty message to every watcher: a watcher that hears nothing for a few seconds takes
+   * the stream for dead (a partitioned or frozen instance fails no stream by itself).
+   */
+  @Override
+  public synchronized void alive() {
+    if (live) {
+      sendToAll(LIVE);
+    }
   }
 
   @Override
   public synchronized void changed(List<Long> userIds) {
     changes.increment(userIds.size());
-    RouteChanges message = RouteChanges.newBuilder().addAllUserIds(userIds).build();
+    sendToAll(RouteChanges.newBuilder().addAllUserIds(userIds).build());
+  }
+
+  private void sendToAll(RouteChanges message) {
     List<Watcher> behind = new ArrayList<>();
     for (Watcher watcher : watchers) {
       if (!watcher.send(message)) {
@@ -95,6 +112,7 @@ public final class RouteWatchers implements RouteChangeFeed.Listener {
 
   /** Ends every stream, e.g. on shutdown. */
   public synchronized void closeAll() {
+    closed = true;
     lost("user-status is shutting down");
   }
 

@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Follows the route-change channel ({@link RedisKeys#routeChanges()}) on a connection of its own
@@ -29,7 +28,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RouteChangeFeed implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RouteChangeFeed.class);
 
-  /** What the feed tells; called on the feed's thread, one call at a time. */
+  /** What the feed tells, from its own threads. */
   public interface Listener {
     /** Subscribed: from now on every change is announced. */
     void live();
@@ -39,6 +38,9 @@ public final class RouteChangeFeed implements AutoCloseable {
 
     /** Changes may have been missed since {@link #live}; {@code why} is for logs. */
     void lost(String why);
+
+    /** The subscription was heard from within the last three pings: it is still live. */
+    void alive();
   }
 
   private final Supplier<Jedis> connect;
@@ -92,9 +94,13 @@ public final class RouteChangeFeed implements AutoCloseable {
       try (Jedis jedis = connect.get()) {
         subscription = new Subscription(jedis);
         current = subscription;
+        if (closed) {
+          break;
+        }
         jedis.subscribe(subscription, channel);
-      } catch (JedisException | IllegalStateException e) {
-        why = e.getMessage();
+      } catch (RuntimeException e) {
+        // Whatever ended it (a Jedis error, or a listener that threw), the subscription is gone.
+        why = e.toString();
       } finally {
         current = null;
       }
@@ -114,18 +120,23 @@ public final class RouteChangeFeed implements AutoCloseable {
 
   private void ping() {
     Subscription subscription = current;
-    if (subscription == null || !subscription.isSubscribed()) {
+    if (subscription == null) {
       return;
     }
+    // Timed from the connect, so that a SUBSCRIBE that is never answered is dropped too.
     long silentMs = System.nanoTime() / 1_000_000 - subscription.heardAtMs;
     if (silentMs > 3 * pingEvery.toMillis()) {
       log.warn("route-change subscription silent for {} ms; dropping it", silentMs);
       subscription.jedis.disconnect();
       return;
     }
+    if (!subscription.isSubscribed()) {
+      return;
+    }
     try {
       subscription.ping();
-    } catch (JedisException e) {
+      listener.alive();
+    } catch (RuntimeException e) {
       subscription.jedis.disconnect();
     }
   }
