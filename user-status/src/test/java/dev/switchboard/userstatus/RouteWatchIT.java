@@ -149,6 +149,23 @@ class RouteWatchIT {
     second.cancel();
   }
 
+  @Test
+  void anUnreadableMessageOnTheChannel_failsTheStreams_asAMissedChangeWould() throws Exception {
+    Watch watch = Watch.open(userStatus);
+
+    // Someone else writes to the channel: which routes changed is unknown.
+    try (Jedis other = new Jedis(URI.create(redis.url()))) {
+      other.publish(userStatus.keys().routeChanges(), "not,ids");
+    }
+
+    assertThat(watch.failure()).extracting(Status::getCode).isEqualTo(Status.Code.UNAVAILABLE);
+    Watch again = Watch.open(userStatus);
+    long frank = ids.userId();
+    online(session(frank, "phone", "conn-a", ids.sessionId()));
+    assertThat(again.next()).containsExactly(frank);
+    again.cancel();
+  }
+
   private void online(SessionRoute session) {
     userStatus.stub().online(OnlineRequest.newBuilder().setSession(session).build());
   }

@@ -19,7 +19,6 @@ public final class RedisClientFactory {
    * @param poolSize most connections open at once (gRPC handlers run concurrently)
    */
   public static RedisClient create(String url, Duration timeout, int poolSize) {
-    int timeoutMs = Math.toIntExact(timeout.toMillis());
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setMaxTotal(poolSize);
     pool.setMaxIdle(poolSize);
@@ -28,12 +27,7 @@ public final class RedisClientFactory {
     // Connections broken by a Redis restart are detected when borrowed, not handed to a caller.
     pool.setTestOnBorrow(true);
     return RedisClient.builder()
-        .clientConfig(
-            DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(timeoutMs)
-                .socketTimeoutMillis(timeoutMs)
-                .clientName("user-status")
-                .build())
+        .clientConfig(clientConfig(timeout, "user-status"))
         .poolConfig(pool)
         .fromURI(url)
         .build();
@@ -44,14 +38,16 @@ public final class RedisClientFactory {
    * pooled one would be taken from the handlers for good).
    */
   public static Jedis subscriber(String url, Duration timeout) {
+    return new Jedis(URI.create(url), clientConfig(timeout, "user-status-route-feed"));
+  }
+
+  private static DefaultJedisClientConfig clientConfig(Duration timeout, String clientName) {
     int timeoutMs = Math.toIntExact(timeout.toMillis());
-    return new Jedis(
-        URI.create(url),
-        DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(timeoutMs)
-            .socketTimeoutMillis(timeoutMs)
-            .clientName("user-status-route-feed")
-            .build());
+    return DefaultJedisClientConfig.builder()
+        .connectionTimeoutMillis(timeoutMs)
+        .socketTimeoutMillis(timeoutMs)
+        .clientName(clientName)
+        .build();
   }
 
   /** {@code host:port} of the URL, for messages: never the credentials. */

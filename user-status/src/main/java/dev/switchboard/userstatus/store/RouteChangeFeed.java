@@ -1,11 +1,14 @@
 package dev.switchboard.userstatus.store;
 
+import dev.switchboard.common.concurrent.DaemonThreads;
 import dev.switchboard.common.logging.RateLimitedLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -49,8 +52,12 @@ public final class RouteChangeFeed implements AutoCloseable {
   private final Duration retryEvery;
   private final Listener listener;
   private final RateLimitedLog failures = new RateLimitedLog(log, 30_000);
-  private final Thread thread;
-  private final ScheduledExecutorService pinger;
+  // A subscription holds its thread for as long as it runs; pings and retries need another.
+  private final ExecutorService subscriber =
+      Executors.newSingleThreadExecutor(DaemonThreads.named("user-status-route-feed"));
+  private final ScheduledExecutorService pinger =
+      Executors.newSingleThreadScheduledExecutor(
+          DaemonThreads.named("user-status-route-feed-ping"));
   private volatile boolean closed;
   private volatile Subscription current;
 
@@ -70,51 +77,49 @@ public final class RouteChangeFeed implements AutoCloseable {
     this.pingEvery = pingEvery;
     this.retryEvery = retryEvery;
     this.listener = Objects.requireNonNull(listener, "listener");
-    this.thread = new Thread(this::run, "user-status-route-feed");
-    this.thread.setDaemon(true);
-    this.pinger =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread t = new Thread(task, "user-status-route-feed-ping");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   public void start() {
-    thread.start();
+    subscriber.execute(this::subscribe);
     long every = pingEvery.toMillis();
     pinger.scheduleWithFixedDelay(this::ping, every, every, TimeUnit.MILLISECONDS);
   }
 
-  private void run() {
-    while (!closed) {
-      String why = "unsubscribed";
-      Subscription subscription = null;
-      try (Jedis jedis = connect.get()) {
-        subscription = new Subscription(jedis);
-        current = subscription;
-        if (closed) {
-          break;
-        }
-        jedis.subscribe(subscription, channel);
-      } catch (RuntimeException e) {
-        // Whatever ended it (a Jedis error, or a listener that threw), the subscription is gone.
-        why = e.toString();
-      } finally {
-        current = null;
-      }
-      if (subscription != null && subscription.wasLive) {
-        listener.lost(why);
-      }
+  /** One subscription, from connect until it ends; then the next is scheduled. */
+  private void subscribe() {
+    if (closed) {
+      return;
+    }
+    String why = "unsubscribed";
+    Subscription subscription = null;
+    try (Jedis jedis = connect.get()) {
+      subscription = new Subscription(jedis);
+      current = subscription;
       if (!closed) {
-        failures.warn(
-            "route-change subscription to {} ended ({}); subscribing again every {} ms",
-            channel,
-            why,
-            retryEvery.toMillis());
-        sleep(retryEvery);
+        jedis.subscribe(subscription, channel);
       }
+    } catch (RuntimeException e) {
+      // Whatever ended it (a Jedis error, or a listener that threw), the subscription is gone.
+      why = e.toString();
+    } finally {
+      current = null;
+    }
+    if (subscription != null && subscription.wasLive) {
+      listener.lost(why);
+    }
+    if (closed) {
+      return;
+    }
+    failures.warn(
+        "route-change subscription to {} ended ({}); subscribing again every {} ms",
+        channel,
+        why,
+        retryEvery.toMillis());
+    try {
+      pinger.schedule(
+          () -> subscriber.execute(this::subscribe), retryEvery.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("route-change subscription not retried: the feed is closing");
     }
   }
 
@@ -124,7 +129,7 @@ public final class RouteChangeFeed implements AutoCloseable {
       return;
     }
     // Timed from the connect, so that a SUBSCRIBE that is never answered is dropped too.
-    long silentMs = System.nanoTime() / 1_000_000 - subscription.heardAtMs;
+    long silentMs = nowMs() - subscription.heardAtMs;
     if (silentMs > 3 * pingEvery.toMillis()) {
       log.warn("route-change subscription silent for {} ms; dropping it", silentMs);
       subscription.jedis.disconnect();
@@ -141,12 +146,8 @@ public final class RouteChangeFeed implements AutoCloseable {
     }
   }
 
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private static long nowMs() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
   }
 
   /** Parses {@code "12,13"}; empty if any part is not a user id. */
@@ -170,9 +171,9 @@ public final class RouteChangeFeed implements AutoCloseable {
     if (subscription != null) {
       subscription.jedis.disconnect();
     }
-    thread.interrupt();
+    subscriber.shutdownNow();
     try {
-      thread.join(5_000);
+      subscriber.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -180,7 +181,7 @@ public final class RouteChangeFeed implements AutoCloseable {
 
   private final class Subscription extends JedisPubSub {
     final Jedis jedis;
-    volatile long heardAtMs = System.nanoTime() / 1_000_000;
+    volatile long heardAtMs = nowMs();
     boolean wasLive;
 
     Subscription(Jedis jedis) {
@@ -189,7 +190,7 @@ public final class RouteChangeFeed implements AutoCloseable {
 
     @Override
     public void onSubscribe(String subscribed, int count) {
-      heardAtMs = System.nanoTime() / 1_000_000;
+      heardAtMs = nowMs();
       wasLive = true;
       log.info("route changes followed on {}", subscribed);
       listener.live();
@@ -197,7 +198,7 @@ public final class RouteChangeFeed implements AutoCloseable {
 
     @Override
     public void onMessage(String from, String message) {
-      heardAtMs = System.nanoTime() / 1_000_000;
+      heardAtMs = nowMs();
       List<Long> ids = parse(message);
       if (ids.isEmpty()) {
         // Someone else wrote to the channel: which routes changed is unknown, so what was
@@ -215,7 +216,7 @@ public final class RouteChangeFeed implements AutoCloseable {
 
     @Override
     public void onPong(String pattern) {
-      heardAtMs = System.nanoTime() / 1_000_000;
+      heardAtMs = nowMs();
     }
   }
 }
