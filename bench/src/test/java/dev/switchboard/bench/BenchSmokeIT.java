@@ -151,8 +151,15 @@ class BenchSmokeIT {
   @Test
   void loginStorm_logsEveryClientIn() throws Exception {
     JsonNode f =
-        runScenario("login-storm", true, "--clients=300", "--users=10", "--per-source-address=100");
+        runScenario(
+            "login-storm",
+            true,
+            "--clients=300",
+            "--users=10",
+            "--per-source-address=100",
+            "--warmup-clients=50");
     assertThat(f.path("logged_in").asLong()).isEqualTo(300);
+    assertThat(f.path("warmup_logins_per_s").asDouble()).isPositive();
     assertThat(f.path("failed").asLong()).isZero();
     assertThat(f.path("logins_per_s").asDouble()).isPositive();
     assertThat(f.path("time_to_logged_in").path("p99Ms").asDouble()).isPositive();

@@ -61,6 +61,15 @@ final class LoginStormCommand implements Callable<Integer> {
       description = "Client event loops (default: ${DEFAULT-VALUE}).")
   int ioThreads;
 
+  @Option(
+      names = "--warmup-clients",
+      defaultValue = "2000",
+      description = {
+        "Clients of a warm-up storm before the measured one, not counted; 0 = none",
+        "(default: ${DEFAULT-VALUE})."
+      })
+  int warmupClients;
+
   private final PrintStream out;
 
   LoginStormCommand(PrintStream out) {
@@ -69,9 +78,10 @@ final class LoginStormCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (clients < 1 || users < 1 || concurrency < 0 || ioThreads < 1) {
+    if (clients < 1 || users < 1 || concurrency < 0 || ioThreads < 1 || warmupClients < 0) {
       throw new ParameterException(
-          spec.commandLine(), "--clients, --users, --io-threads must be >= 1, --concurrency >= 0");
+          spec.commandLine(),
+          "--clients, --users, --io-threads must be >= 1, --concurrency and --warmup-clients >= 0");
     }
     if (perSourceAddress < 1 || perSourceAddress > 28_000) {
       throw new ParameterException(spec.commandLine(), "--per-source-address must be 1..28000");
@@ -89,6 +99,7 @@ final class LoginStormCommand implements Callable<Integer> {
                     inFlight,
                     perSourceAddress,
                     Optional.ofNullable(connector),
-                    ioThreads));
+                    ioThreads,
+                    warmupClients));
   }
 }
