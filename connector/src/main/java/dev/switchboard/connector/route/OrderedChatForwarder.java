@@ -10,7 +10,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * that message.
  *
  * <p>Confined to the session's event loop: {@link #submit} is called there, and transfer's answers
- * are brought back there before the state is touched, so no locks are needed.
+ * are brought back there (through a queue) before the state is touched, so no locks are needed.
  */
 public final class OrderedChatForwarder {
   private static final Logger log = LoggerFactory.getLogger(OrderedChatForwarder.class);
@@ -47,6 +50,13 @@ public final class OrderedChatForwarder {
   private int answered;
 
   private record Pending(long requestId, ChatMsg msg) {}
+
+  private record Arrived(int index, SendChatResponse response, Throwable failure) {}
+
+  /** Answers not yet taken in by the loop; filled by whichever thread completes a call. */
+  private final Queue<Arrived> arrived = new ConcurrentLinkedQueue<>();
+
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
   public OrderedChatForwarder(Session session, MessageForwarder forwarder, int capacity) {
     this.session = session;
@@ -103,11 +113,27 @@ public final class OrderedChatForwarder {
     }
     for (int i = 0; i < size; i++) {
       int index = i;
-      calls
-          .get(i)
-          .whenCompleteAsync(
-              (response, failure) -> onAnswer(index, response, failure),
-              session.channel().eventLoop());
+      calls.get(i).whenComplete((response, failure) -> arrived(index, response, failure));
+    }
+  }
+
+  /**
+   * On the thread that completed the call (a gRPC thread, or this loop if it failed at once):
+   * queues the answer and, unless a drain is already due, schedules one. The answers of a group
+   * come in bursts, so a burst costs one task on the loop rather than one per answer.
+   */
+  private void arrived(int index, SendChatResponse response, Throwable failure) {
+    arrived.add(new Arrived(index, response, failure));
+    if (drainScheduled.compareAndSet(false, true)) {
+      session.channel().eventLoop().execute(this::drainArrived);
+    }
+  }
+
+  private void drainArrived() {
+    drainScheduled.set(false);
+    Arrived next;
+    while ((next = arrived.poll()) != null) {
+      onAnswer(next.index(), next.response(), next.failure());
     }
   }
 

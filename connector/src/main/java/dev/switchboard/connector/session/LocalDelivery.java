@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes pushed frames to, and ends, the sessions on this connector. Only writes to channels: it
- * runs on gRPC threads and must never block them.
+ * runs on gRPC threads and must never block them. The frames of one push reach each event loop as
+ * one task ({@link LoopWrites}).
  */
 public final class LocalDelivery {
   private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
@@ -28,10 +29,12 @@ public final class LocalDelivery {
   public Result deliver(List<Delivery> deliveries) {
     int delivered = 0;
     Set<Long> missing = new LinkedHashSet<>();
+    LoopWrites writes = new LoopWrites();
     for (Delivery delivery : deliveries) {
       int written = 0;
       for (Session session : matching(delivery)) {
-        if (write(session, delivery)) {
+        if (accepts(session)) {
+          writes.add(session.channel(), delivery.getFrame());
           written++;
         }
       }
@@ -40,6 +43,7 @@ public final class LocalDelivery {
       }
       delivered += written;
     }
+    writes.dispatch();
     return new Result(delivered, new ArrayList<>(missing));
   }
 
@@ -95,7 +99,7 @@ public final class LocalDelivery {
    * A client that stopped reading while its outbound buffer passed the high-water mark is closed
    * rather than buffered without bound; it reconnects and syncs what it missed.
    */
-  private static boolean write(Session session, Delivery delivery) {
+  private static boolean accepts(Session session) {
     if (!session.isOpen()) {
       return false;
     }
@@ -108,7 +112,6 @@ public final class LocalDelivery {
       session.channel().close();
       return false;
     }
-    session.write(delivery.getFrame());
     return true;
   }
 }
