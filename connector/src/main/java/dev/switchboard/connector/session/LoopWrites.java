@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Frames for the channels of many event loops, gathered on a thread that is none of them (a gRPC
@@ -29,14 +30,22 @@ public final class LoopWrites {
     writes.add(frame);
   }
 
-  /** Hands every loop its frames; runs them at once for the calling thread's own loop. */
+  /**
+   * Hands every loop its frames; runs them at once for the calling thread's own loop. Never throws
+   * for a loop that has shut down, as {@code writeAndFlush} never did.
+   */
   public void dispatch() {
     byLoop.forEach(
         (loop, writes) -> {
           if (loop.inEventLoop()) {
             write(writes);
-          } else {
+            return;
+          }
+          try {
             loop.execute(() -> write(writes));
+          } catch (RejectedExecutionException e) {
+            // The loop is shutting down with its channels: there is nobody left to write to, and
+            // the push must not fail the others. The recipients sync when they reconnect.
           }
         });
     byLoop.clear();

@@ -111,6 +111,29 @@ class LoopWritesTest {
     }
   }
 
+  /** Connector shutdown: a loop already gone must not fail the push for the others. */
+  @Test
+  void aLoopThatHasShutDown_isSkipped_theOthersStillGetTheirFrames() throws Exception {
+    DefaultEventLoopGroup gone = new DefaultEventLoopGroup(1);
+    Channel onGone =
+        new Bootstrap()
+            .group(gone)
+            .channel(LocalChannel.class)
+            .handler(new ChannelInboundHandlerAdapter())
+            .register()
+            .sync()
+            .channel();
+    gone.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+    EmbeddedChannel alive = new EmbeddedChannel();
+    LoopWrites writes = new LoopWrites();
+    writes.add(onGone, frame(1));
+    writes.add(alive, frame(2));
+
+    writes.dispatch();
+
+    assertThat(alive.<Frame>readOutbound().getRequestId()).isEqualTo(2);
+  }
+
   private static List<Long> range(long from, long to) {
     List<Long> ids = new ArrayList<>();
     for (long id = from; id <= to; id++) {
