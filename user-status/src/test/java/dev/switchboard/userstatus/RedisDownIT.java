@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -131,8 +132,7 @@ class RedisDownIT {
   }
 
   /** As many calls at once as the test pool has connections; each result, or the failure. */
-  private static List<Object> burst(ExecutorService callers, java.util.concurrent.Callable<?> call)
-      throws Exception {
+  private static List<Object> burst(ExecutorService callers, Callable<?> call) throws Exception {
     List<CompletableFuture<Object>> calls = new ArrayList<>();
     for (int i = 0; i < POOL_BURST; i++) {
       calls.add(

@@ -9,13 +9,17 @@ import dev.switchboard.bench.setup.BenchAccount;
 import dev.switchboard.bench.setup.BenchUsers;
 import dev.switchboard.bench.setup.TokenSource;
 import dev.switchboard.bench.target.Target;
+import dev.switchboard.bench.util.Waits;
 import dev.switchboard.client.rest.AccountApi;
 import dev.switchboard.client.rest.LoginSession;
+import dev.switchboard.client.rest.Presence;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code login-storm}: K clients that already hold tokens connect and log in at once, as after a
@@ -23,7 +27,13 @@ import java.util.Optional;
  * its connect call to its LoginResp.
  */
 public final class LoginStormScenario {
-  private static final Duration WARMUP_SETTLE = Duration.ofSeconds(3);
+  private static final Logger log = LoggerFactory.getLogger(LoginStormScenario.class);
+
+  /** Longest wait for the servers to finish the warm-up's logouts. */
+  private static final Duration WARMUP_SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+  /** User ids per presence request at most (account-api's limit). */
+  private static final int PRESENCE_BATCH = 200;
 
   private final Target target;
   private final int setupConcurrency;
@@ -65,7 +75,7 @@ public final class LoginStormScenario {
           new LeanRamp(
               lean, SourceAddresses.randomStart(perSourceAddress), tokens, Duration.ofSeconds(60));
       if (warmupClients > 0) {
-        warmUp(ramp, connector, accounts, warmupClients, Math.min(concurrency, warmupClients))
+        warmUp(ramp, api, connector, accounts, warmupClients, Math.min(concurrency, warmupClients))
             .ifPresent(rate -> report.figure("warmup_logins_per_s", rate, "logins/s"));
       }
       List<String> tokenList = ramp.tokensFor(accounts, "storm", clients);
@@ -87,11 +97,12 @@ public final class LoginStormScenario {
    * A smaller storm first, of other devices, closed again before the measured one: the load
    * generator's JIT and the servers' login path are then warm, as they are on a connector that has
    * been up for a while, and the measured storm is not mostly compiler threads (half the load
-   * generator's CPU in a cold storm). The pause lets the servers finish the warm-up's logouts, so
-   * that they do not overlap the storm.
+   * generator's CPU in a cold storm). It waits until account-api shows every storm user offline
+   * again, so that the warm-up's logouts do not overlap the storm.
    */
-  private static Optional<Double> warmUp(
+  private Optional<Double> warmUp(
       LeanRamp ramp,
+      AccountApi api,
       InetSocketAddress connector,
       List<BenchAccount> accounts,
       int count,
@@ -99,11 +110,29 @@ public final class LoginStormScenario {
     List<String> tokenList = ramp.tokensFor(accounts, "warmup", count);
     LeanRamp.Result warm = ramp.open(connector, accounts, "warmup", tokenList, concurrency);
     warm.open().forEach(LeanConnection::close);
-    try {
-      Thread.sleep(WARMUP_SETTLE.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    String watcher = tokens.token(accounts.get(0), "warmup-watch").join();
+    List<Long> userIds = accounts.stream().map(BenchAccount::userId).toList();
+    boolean settled =
+        Waits.until(
+            () ->
+                warm.open().stream().noneMatch(LeanConnection::isOpen)
+                    && allOffline(api, watcher, userIds),
+            WARMUP_SETTLE_TIMEOUT);
+    if (!settled) {
+      log.warn(
+          "the warm-up's logouts were not all done after {} s; the storm starts anyway",
+          WARMUP_SETTLE_TIMEOUT.toSeconds());
     }
     return warm.open().isEmpty() ? Optional.empty() : Optional.of(warm.loginsPerSecond());
+  }
+
+  private static boolean allOffline(AccountApi api, String token, List<Long> userIds) {
+    for (int from = 0; from < userIds.size(); from += PRESENCE_BATCH) {
+      List<Long> batch = userIds.subList(from, Math.min(userIds.size(), from + PRESENCE_BATCH));
+      if (api.presence(token, batch).stream().anyMatch(Presence::online)) {
+        return false;
+      }
+    }
+    return true;
   }
 }
